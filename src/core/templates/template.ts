@@ -47,13 +47,18 @@ export const keypointTemplateSchema = z
     const n = t.points.length;
     const ids = new Set<string>();
     t.points.forEach((p, i) => {
-      if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['points', i, 'id'], message: `duplicate point id ${p.id}` });
+      if (ids.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['points', i, 'id'], message: `duplicate point id ${p.id}` });
       ids.add(p.id);
     });
     const check = (pairs: [number, number][], key: string) =>
       pairs.forEach(([a, b], i) => {
         if (a >= n || b >= n || a === b)
-          ctx.addIssue({ code: 'custom', path: [key, i], message: `pair [${a}, ${b}] is out of range for ${n} points` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key, i],
+            message: `pair [${a}, ${b}] is out of range for ${n} points`,
+          });
       });
     check(t.skeleton, 'skeleton');
     check(t.flipPairs, 'flipPairs');

@@ -1,0 +1,132 @@
+/**
+ * Configuration, parsed once at start from the environment and CLI flags. Nothing
+ * else in the server reads `process.env`. Every bad key is reported together.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  host: z.string().min(1).default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  dataDir: z.string().min(1).default('./data'),
+  /** `sqlite:<path>` (default `sqlite:<dataDir>/shugu.db`) or a `postgres://` URL. */
+  databaseUrl: z
+    .string()
+    .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: or postgres://')
+    .optional(),
+  /** Folder for image blobs (default `<dataDir>/blobs`). */
+  blobDir: z.string().min(1).optional(),
+  /** Images larger than this many pixels are refused (pixel bombs). */
+  maxImagePixels: z.coerce.number().int().positive().default(100_000_000),
+  /** Largest single upload (file or zip) in bytes. */
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
+  /** Largest total uncompressed size of one zip archive, in bytes (zip bombs). */
+  maxZipBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024 * 1024),
+  /** Failed logins allowed per user name and address in `loginWindowSeconds`. */
+  loginMaxFailures: z.coerce.number().int().positive().default(10),
+  loginWindowSeconds: z.coerce.number().int().positive().default(900),
+  sessionDays: z.coerce.number().positive().default(14),
+  /** Folders the CLI and the manifest import may read image files from. */
+  importRoots: z.array(z.string()).default([]),
+  /** SQLite `synchronous`: FULL survives power loss, NORMAL survives a process crash. */
+  sqliteSync: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** Seed a demo organisation, users and project when the database is empty. */
+  seedDemo: z.coerce.boolean().default(true),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Mark cookies Secure (behind HTTPS). */
+  secureCookies: z.coerce.boolean().default(false),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  databaseUrl: string;
+  blobDir: string;
+};
+
+/** Environment variable → config key. */
+const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
+  SHUGU_HOST: 'host',
+  SHUGU_PORT: 'port',
+  PORT: 'port',
+  SHUGU_DATA_DIR: 'dataDir',
+  SHUGU_DATABASE_URL: 'databaseUrl',
+  SHUGU_BLOB_DIR: 'blobDir',
+  SHUGU_MAX_IMAGE_PIXELS: 'maxImagePixels',
+  SHUGU_MAX_UPLOAD_BYTES: 'maxUploadBytes',
+  SHUGU_MAX_ZIP_BYTES: 'maxZipBytes',
+  SHUGU_LOGIN_MAX_FAILURES: 'loginMaxFailures',
+  SHUGU_LOGIN_WINDOW_SECONDS: 'loginWindowSeconds',
+  SHUGU_SESSION_DAYS: 'sessionDays',
+  SHUGU_IMPORT_ROOTS: 'importRoots',
+  SHUGU_SQLITE_SYNC: 'sqliteSync',
+  SHUGU_SEED_DEMO: 'seedDemo',
+  SHUGU_LOG_LEVEL: 'logLevel',
+  SHUGU_SECURE_COOKIES: 'secureCookies',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const BOOLEAN_KEYS = new Set(['seedDemo', 'secureCookies']);
+
+function coerceRaw(key: string, value: string): unknown {
+  if (key === 'importRoots') return value.split(path.delimiter).filter(Boolean);
+  if (BOOLEAN_KEYS.has(key)) {
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    return value; // reported as invalid below
+  }
+  return value;
+}
+
+/**
+ * Builds the configuration from environment variables (`SHUGU_*`) overlaid by
+ * explicit overrides (CLI flags, tests). Unknown `SHUGU_*` variables are errors, so a
+ * typo is caught at start rather than silently ignored.
+ */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Record<string, unknown> = {}): Config {
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || value === '') continue;
+    const key = ENV_KEYS[name];
+    if (!key) {
+      if (name.startsWith('SHUGU_') && !name.startsWith('SHUGU_TEST_')) problems.push(`${name}: unknown setting`);
+      continue;
+    }
+    raw[key] = coerceRaw(key, value);
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(key in configSchema.shape)) {
+      problems.push(`${key}: unknown setting`);
+      continue;
+    }
+    raw[key] = typeof value === 'string' ? coerceRaw(key, value) : value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const envName = (key: string) => Object.keys(ENV_KEYS).find((k) => ENV_KEYS[k] === key) ?? key;
+    for (const issue of parsed.error.issues) problems.push(`${envName(String(issue.path[0]))}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const c = parsed.data;
+  const dataDir = path.resolve(c.dataDir);
+  return {
+    ...c,
+    dataDir,
+    databaseUrl: c.databaseUrl ?? `sqlite:${path.join(dataDir, 'shugu.db')}`,
+    blobDir: path.resolve(c.blobDir ?? path.join(dataDir, 'blobs')),
+    importRoots: c.importRoots.map((r) => path.resolve(r)),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Db } from '../db/database.js';
+import type { Executor } from '../db/tx.js';
+import type { NewItem } from '../db/types.js';
+
+/** SQLite allows 32,766 bound parameters; an item row binds 13. */
+const INSERT_CHUNK = 2000;
+
+export class ItemRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertMany(rows: NewItem[], executor: Executor = this.db): Promise<number> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await executor
+        .insertInto('items')
+        .values(rows.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+    return rows.length;
+  }
+
+  /** Inserts rows and returns what a caller shows of them, in chunks SQLite can bind. */
+  async insertReturning(executor: Executor, rows: NewItem[]) {
+    const out: { id: number; name: string; width: number; height: number }[] = [];
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      out.push(
+        ...(await executor
+          .insertInto('items')
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .returning(['id', 'name', 'width', 'height'])
+          .execute()),
+      );
+    }
+    return out;
+  }
+
+  get(id: number) {
+    return this.db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** One page of a project's items in id order (keyset pagination). */
+  page(projectId: number, afterId: number, limit: number) {
+    return this.db
+      .selectFrom('items')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+}
+
+export async function existingBlobsInProject(db: Db, projectId: number, shas: string[]): Promise<Set<string>> {
+  if (shas.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('items')
+    .select('blob_sha256')
+    .where('project_id', '=', projectId)
+    .where('blob_sha256', 'in', shas)
+    .execute();
+  return new Set(rows.map((r) => r.blob_sha256!));
+}

@@ -1,0 +1,190 @@
+/**
+ * Images into a project: uploaded files, zip archives and server folders. A request
+ * is all or nothing: every file is staged and checked before any is adopted into the
+ * blob store or recorded, and a failure removes what this request created.
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { withTx } from '../db/tx.js';
+import type { NewItem } from '../db/types.js';
+import { AppError, badRequest, notFound } from '../errors.js';
+import type { BlobRepository } from '../repositories/blob.repository.js';
+import { existingBlobsInProject, type ItemRepository } from '../repositories/item.repository.js';
+import type { ProjectRepository } from '../repositories/project.repository.js';
+import { sha256File, type BlobStore } from '../storage/blob-store.js';
+import { probeImage, type ProbedImage } from '../storage/image-probe.js';
+import { unzipTo } from '../storage/zip.js';
+import { assertCanUpload, type Actor } from './access.js';
+import type { Clock } from './clock.js';
+
+export interface StagedUpload {
+  /** The name the uploader gave the file. */
+  name: string;
+  /** Where it lies now, inside a staging folder from `BlobStore.stagingDir()`. */
+  file: string;
+}
+
+export interface IngestResult {
+  added: number;
+  duplicates: number;
+  items: { id: number; name: string; width: number; height: number }[];
+}
+
+interface Checked extends ProbedImage {
+  name: string;
+  file: string;
+  preview: string;
+  sha256: string;
+}
+
+const isZip = (name: string) => /\.zip$/i.test(name);
+
+export class ImageService {
+  constructor(
+    private readonly db: Db,
+    private readonly projects: ProjectRepository,
+    private readonly items: ItemRepository,
+    private readonly blobs: BlobRepository,
+    private readonly store: BlobStore,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds staged uploads (images and zip archives) to a project, all or nothing. */
+  async ingest(actor: Actor, projectId: number, staged: StagedUpload[], stagingDir: string): Promise<IngestResult> {
+    assertCanUpload(actor, await this.projects.get(projectId));
+    if (staged.length === 0) throw badRequest('no_files', 'The upload held no files.');
+    const files: StagedUpload[] = [];
+    for (const s of staged) {
+      if (isZip(s.name)) {
+        const dir = await fsp.mkdtemp(path.join(stagingDir, 'zip-'));
+        files.push(...(await unzipTo(s.file, s.name, dir, this.config.maxZipBytes)));
+        await fsp.rm(s.file, { force: true });
+      } else {
+        files.push(s);
+      }
+    }
+    if (files.length === 0) throw badRequest('no_files', 'The archives held no images.');
+    const checked: Checked[] = [];
+    for (const f of files) checked.push(await this.check(f));
+    return this.commit(projectId, checked);
+  }
+
+  /**
+   * Imports every image under a server folder (the CLI's `import`), in batches so a
+   * folder of any size streams through. Unreadable files are reported and skipped.
+   */
+  async importFolder(
+    projectId: number,
+    folder: string,
+    onProgress: (done: number, total: number) => void = () => {},
+  ): Promise<IngestResult & { skipped: { name: string; reason: string }[] }> {
+    const project = await this.projects.get(projectId);
+    if (!project) throw notFound('project');
+    const all = (await fsp.readdir(folder, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile() && /\.(jpe?g|png|webp)$/i.test(d.name))
+      .map((d) => path.join(d.parentPath, d.name))
+      .sort();
+    const result = {
+      added: 0,
+      duplicates: 0,
+      items: [] as IngestResult['items'],
+      skipped: [] as { name: string; reason: string }[],
+    };
+    const BATCH = 200;
+    for (let i = 0; i < all.length; i += BATCH) {
+      const dir = await this.store.stagingDir();
+      try {
+        const checked: Checked[] = [];
+        for (const abs of all.slice(i, i + BATCH)) {
+          const name = path.relative(folder, abs).split(path.sep).join('/');
+          const copy = path.join(dir, `f${checked.length}-${result.skipped.length}`);
+          await fsp.copyFile(abs, copy);
+          try {
+            checked.push(await this.check({ name, file: copy }));
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            result.skipped.push({ name, reason: err.message });
+          }
+        }
+        const r = await this.commit(projectId, checked);
+        result.added += r.added;
+        result.duplicates += r.duplicates;
+        result.items.push(...r.items);
+      } finally {
+        await fsp.rm(dir, { recursive: true, force: true });
+      }
+      onProgress(Math.min(i + BATCH, all.length), all.length);
+    }
+    return result;
+  }
+
+  private async check(f: StagedUpload): Promise<Checked> {
+    const preview = `${f.file}.preview.jpg`;
+    const probed = await probeImage(f.file, f.name, this.config.maxImagePixels, preview);
+    return { ...probed, name: f.name, file: f.file, preview, sha256: await sha256File(f.file) };
+  }
+
+  private async commit(projectId: number, checked: Checked[]): Promise<IngestResult> {
+    const inProject = await existingBlobsInProject(
+      this.db,
+      projectId,
+      checked.map((c) => c.sha256),
+    );
+    const fresh: Checked[] = [];
+    const seen = new Set(inProject);
+    for (const c of checked) {
+      if (seen.has(c.sha256)) continue;
+      seen.add(c.sha256);
+      fresh.push(c);
+    }
+    const created: string[] = [];
+    const now = this.clock.now();
+    try {
+      for (const c of fresh) {
+        if (await this.store.adopt(c.file, c.sha256)) {
+          created.push(c.sha256);
+          await this.store.adoptPreview(c.preview, c.sha256);
+        }
+      }
+      const rows: NewItem[] = fresh.map((c) => ({
+        project_id: projectId,
+        blob_sha256: c.sha256,
+        source_path: null,
+        name: c.name,
+        width: c.width,
+        height: c.height,
+        meta: null,
+        is_gold: 0,
+        claimed: 0,
+        open: 1,
+        submitted: 0,
+        created_at: now,
+      }));
+      const items = await withTx(this.db, async (trx) => {
+        for (const c of fresh) {
+          await this.blobs.upsert(
+            {
+              sha256: c.sha256,
+              size: (await fsp.stat(this.store.pathOf(c.sha256))).size,
+              mime: c.mime,
+              width: c.width,
+              height: c.height,
+              orientation: c.orientation,
+              has_preview: 1,
+              created_at: now,
+            },
+            trx,
+          );
+        }
+        return this.items.insertReturning(trx, rows);
+      });
+      return { added: items.length, duplicates: checked.length - fresh.length, items };
+    } catch (err) {
+      for (const sha of created) await this.store.remove(sha);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { getBuiltinTemplate } from '../../core/templates/index.js';
+import type { KeypointTemplate } from '../../core/templates/template.js';
+import type { ProjectBody, ProjectPatch } from '../../core/api/schemas.js';
+import type { Project } from '../db/types.js';
+import { badRequest, notFound } from '../errors.js';
+import type { OrgRepository } from '../repositories/org.repository.js';
+import type { ProjectRepository } from '../repositories/project.repository.js';
+import type { ItemRepository } from '../repositories/item.repository.js';
+import type { AnnotationRepository } from '../repositories/annotation.repository.js';
+import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
+import type { Clock } from './clock.js';
+
+/** A project as the API shows it: template parsed, names in camelCase. */
+export function projectView(p: Project) {
+  return {
+    id: p.id,
+    orgId: p.org_id,
+    clientOrgId: p.client_org_id,
+    name: p.name,
+    template: JSON.parse(p.template) as KeypointTemplate,
+    instructions: p.instructions,
+    overlap: p.overlap,
+    leaseSeconds: p.lease_seconds,
+    pieceRateFen: p.piece_rate_fen,
+    maxInstances: p.max_instances,
+    status: p.status,
+    createdAt: new Date(p.created_at).toISOString(),
+  };
+}
+
+/** Parsed templates by project id and template text: parsing 68 points per request adds up. */
+const templateCache = new Map<string, KeypointTemplate>();
+export function templateOf(p: Pick<Project, 'template'>): KeypointTemplate {
+  let t = templateCache.get(p.template);
+  if (!t) {
+    if (templateCache.size > 100) templateCache.clear();
+    t = JSON.parse(p.template) as KeypointTemplate;
+    templateCache.set(p.template, t);
+  }
+  return t;
+}
+
+export class ProjectService {
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly orgs: OrgRepository,
+    private readonly items: ItemRepository,
+    private readonly annotations: AnnotationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, body: ProjectBody) {
+    requireRole(actor, 'admin', 'manager');
+    const template = body.template ?? getBuiltinTemplate(body.templateId ?? '');
+    if (!template) throw badRequest('unknown_template', `There is no built-in template ${body.templateId}.`);
+    if (body.clientOrgId) {
+      const client = await this.orgs.get(body.clientOrgId);
+      if (!client || client.kind !== 'client')
+        throw badRequest('invalid_client_org', 'The client organisation does not exist.');
+    }
+    const row = await this.projects.create({
+      org_id: actor.org_id,
+      client_org_id: body.clientOrgId ?? null,
+      name: body.name,
+      template: JSON.stringify(template),
+      instructions: body.instructions,
+      overlap: body.overlap,
+      lease_seconds: body.leaseSeconds,
+      piece_rate_fen: body.pieceRateFen,
+      max_instances: body.maxInstances,
+      status: 'active',
+      created_by: actor.id,
+      created_at: this.clock.now(),
+    });
+    return projectView(row);
+  }
+
+  /** Projects the actor may see, each with its progress. */
+  async list(actor: Actor) {
+    const rows =
+      actor.role === 'client'
+        ? await this.projects.listForOrg(actor.org_id, true)
+        : await this.projects.listForOrg(actor.org_id, false);
+    const visible = actor.role === 'worker' ? rows.filter((p) => p.status === 'active') : rows;
+    return Promise.all(visible.map(async (p) => ({ ...projectView(p), progress: await this.projects.progress(p.id) })));
+  }
+
+  async get(actor: Actor, id: number) {
+    const p = await this.projects.get(id);
+    if (actor.role === 'worker') {
+      // Workers see the settings and instructions of their organisation's live projects.
+      if (!p || p.org_id !== actor.org_id || p.status !== 'active') throw notFound('project');
+      return projectView(p);
+    }
+    assertCanView(actor, p);
+    return { ...projectView(p), progress: await this.projects.progress(p.id) };
+  }
+
+  async update(actor: Actor, id: number, patch: ProjectPatch) {
+    const p = await this.projects.get(id);
+    assertCanManage(actor, p);
+    const row = await this.projects.update(id, {
+      name: patch.name,
+      overlap: patch.overlap,
+      lease_seconds: patch.leaseSeconds,
+      piece_rate_fen: patch.pieceRateFen,
+      max_instances: patch.maxInstances,
+      instructions: patch.instructions,
+      status: patch.status,
+    });
+    if (patch.overlap !== undefined && patch.overlap !== p.overlap) await this.projects.reopenItems(id, patch.overlap);
+    return projectView(row);
+  }
+
+  async listItems(actor: Actor, projectId: number, after: number, limit: number) {
+    assertCanView(actor, await this.projects.get(projectId));
+    const rows = await this.items.page(projectId, after, limit);
+    return {
+      items: rows.map((i) => ({
+        id: i.id,
+        name: i.name,
+        width: i.width,
+        height: i.height,
+        submitted: i.submitted,
+        meta: i.meta ? JSON.parse(i.meta) : null,
+      })),
+      next: rows.length === limit ? rows[rows.length - 1].id : null,
+    };
+  }
+
+  /** One item with every submission, for the manager's browser. */
+  async getItem(actor: Actor, itemId: number) {
+    const item = await this.items.get(itemId);
+    if (!item) throw notFound('item');
+    assertCanView(actor, await this.projects.get(item.project_id));
+    const subs = await this.annotations.listForItem(itemId);
+    return {
+      id: item.id,
+      projectId: item.project_id,
+      name: item.name,
+      width: item.width,
+      height: item.height,
+      meta: item.meta ? JSON.parse(item.meta) : null,
+      submissions: subs.map((s) => ({
+        id: s.id,
+        workerId: s.worker_id,
+        worker: s.worker_username,
+        data: JSON.parse(s.data),
+        activeMs: s.active_ms,
+        createdAt: new Date(s.created_at).toISOString(),
+      })),
+    };
+  }
+
+  /** The item row behind an image request, after checking the actor may see it. */
+  async itemForImage(actor: Actor, itemId: number) {
+    const item = await this.items.get(itemId);
+    if (!item) throw notFound('item');
+    assertCanView(actor, await this.projects.get(item.project_id));
+    return item;
+  }
+}

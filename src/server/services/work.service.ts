@@ -1,0 +1,197 @@
+/**
+ * The work loop: lease the next item, submit an answer, skip or release. The rules:
+ * a worker never gets an item twice (also enforced by a unique key); an item never
+ * holds more than its overlap of leases plus submissions; an expired lease gives its
+ * slot back; a retried submission (same client id) is stored once.
+ */
+import { checkAnnotation } from '../../core/annotation.js';
+import type { SubmitBody } from '../../core/api/schemas.js';
+import type { Db } from '../db/database.js';
+import { isUniqueViolation, withTx } from '../db/tx.js';
+import type { Item, Project } from '../db/types.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { AnnotationRepository } from '../repositories/annotation.repository.js';
+import type { AssignmentRepository } from '../repositories/assignment.repository.js';
+import type { ItemRepository } from '../repositories/item.repository.js';
+import type { ProjectRepository } from '../repositories/project.repository.js';
+import { assertCanWork, requireRole, type Actor } from './access.js';
+import { utcDayStart, type Clock } from './clock.js';
+import { templateOf } from './project.service.js';
+
+/** The current item and the one fetched ahead: a worker holds at most this many leases per project. */
+export const MAX_ACTIVE_LEASES = 2;
+/** Expired leases are swept at most this often per process (and by the server's timer). */
+const SWEEP_INTERVAL_MS = 1000;
+
+export interface LeaseView {
+  assignmentId: number;
+  expiresAt: string;
+  item: { id: number; width: number; height: number };
+  imageUrl: string;
+  previewUrl: string;
+}
+
+export class WorkService {
+  private lastSweep = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly projects: ProjectRepository,
+    private readonly items: ItemRepository,
+    private readonly assignments: AssignmentRepository,
+    private readonly annotations: AnnotationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The worker's next item, or null when the project has nothing left for them.
+   * Asking again while holding the maximum of live leases returns the oldest one,
+   * so a client that lost a response gets its lease back instead of a second one.
+   */
+  async lease(actor: Actor, projectId: number): Promise<LeaseView | null> {
+    const project = await this.projects.get(projectId);
+    assertCanWork(actor, project);
+    const now = this.clock.now();
+    await this.sweepIfDue(now);
+    const lease = await withTx(this.db, async (trx) => {
+      const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
+      if (active.length >= MAX_ACTIVE_LEASES) return active[0];
+      // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const itemId = await this.assignments.findLeasable(trx, projectId, actor.id);
+        if (itemId === undefined) return null;
+        if (await this.assignments.claim(trx, itemId, project.overlap)) {
+          return this.assignments.insertLease(
+            trx,
+            projectId,
+            itemId,
+            actor.id,
+            now,
+            now + project.lease_seconds * 1000,
+          );
+        }
+      }
+      return null;
+    });
+    if (!lease) return null;
+    const item = await this.items.get(lease.item_id);
+    return leaseView(lease.id, lease.expires_at, item!);
+  }
+
+  async submit(actor: Actor, assignmentId: number, body: SubmitBody) {
+    requireRole(actor, 'worker');
+    const prior = await this.annotations.findBySubmissionId(this.db, actor.id, body.clientSubmissionId);
+    if (prior) return this.replay(prior, assignmentId);
+
+    const a = await this.assignments.get(this.db, assignmentId);
+    if (!a || a.worker_id !== actor.id) throw notFound('assignment');
+    const [project, item] = await Promise.all([this.projects.get(a.project_id), this.items.get(a.item_id)]);
+    this.validate(project!, item!, body);
+
+    const now = this.clock.now();
+    try {
+      return await withTx(this.db, async (trx) => {
+        let ended = await this.assignments.end(trx, a.id, 'leased', 'submitted', now);
+        if (!ended) {
+          const cur = (await this.assignments.get(trx, a.id))!;
+          if (cur.status === 'submitted') {
+            const again = await this.annotations.findBySubmissionId(trx, actor.id, body.clientSubmissionId);
+            if (again) return { annotationId: again.id, duplicate: true };
+            throw conflict('already_submitted', 'This item was already submitted with another answer.');
+          }
+          if (cur.status !== 'expired') throw conflict('assignment_closed', `This item was ${cur.status}.`);
+          // A late answer is still welcome while the item has a free slot.
+          if (!(await this.assignments.claim(trx, a.item_id, project!.overlap))) {
+            throw conflict('lease_expired', 'The time for this item ran out and others have taken it.');
+          }
+          ended = await this.assignments.end(trx, a.id, 'expired', 'submitted', now);
+          if (!ended) throw conflict('assignment_closed', 'This item changed while submitting; try again.');
+        }
+        const row = await this.annotations.insert(trx, {
+          project_id: a.project_id,
+          item_id: a.item_id,
+          assignment_id: a.id,
+          worker_id: actor.id,
+          client_submission_id: body.clientSubmissionId,
+          data: JSON.stringify(body.data),
+          instance_count: body.data.instances.length,
+          active_ms: body.activeMs,
+          created_at: now,
+        });
+        await this.assignments.markSubmitted(trx, a.item_id);
+        return { annotationId: row.id, duplicate: false };
+      });
+    } catch (err) {
+      // A concurrent retry with the same id won the race: answer as the retry it is.
+      if (isUniqueViolation(err)) {
+        const winner = await this.annotations.findBySubmissionId(this.db, actor.id, body.clientSubmissionId);
+        if (winner) return this.replay(winner, assignmentId);
+      }
+      throw err;
+    }
+  }
+
+  /** Skip (with a reason) or release: the item goes back to the pool for others. */
+  async giveBack(actor: Actor, assignmentId: number, how: 'skipped' | 'released', reason: string | null = null) {
+    requireRole(actor, 'worker');
+    const a = await this.assignments.get(this.db, assignmentId);
+    if (!a || a.worker_id !== actor.id) throw notFound('assignment');
+    const project = await this.projects.get(a.project_id);
+    await withTx(this.db, async (trx) => {
+      if (await this.assignments.end(trx, a.id, 'leased', how, this.clock.now(), reason)) {
+        await this.assignments.unclaim(trx, a.item_id, project!.overlap);
+        return;
+      }
+      const cur = (await this.assignments.get(trx, a.id))!;
+      if (cur.status === 'submitted') throw conflict('already_submitted', 'This item was already submitted.');
+      // Already expired, skipped or released: nothing more to give back.
+    });
+    return { ok: true };
+  }
+
+  /** The item behind a worker's own assignment, for its image. */
+  async itemForAssignment(actor: Actor, assignmentId: number): Promise<Item> {
+    const a = await this.assignments.get(this.db, assignmentId);
+    if (!a || a.worker_id !== actor.id) throw notFound('assignment');
+    return (await this.items.get(a.item_id))!;
+  }
+
+  async today(actor: Actor) {
+    requireRole(actor, 'worker');
+    return this.assignments.workerDay(actor.id, utcDayStart(this.clock.now()));
+  }
+
+  /** Returns expired leases' slots; cheap when nothing is due. */
+  async sweep(now = this.clock.now()): Promise<number> {
+    this.lastSweep = now;
+    return withTx(this.db, (trx) => this.assignments.expireDue(trx, now));
+  }
+
+  private async sweepIfDue(now: number) {
+    if (now - this.lastSweep >= SWEEP_INTERVAL_MS) await this.sweep(now);
+  }
+
+  private replay(prior: { id: number; assignment_id: number }, assignmentId: number) {
+    if (prior.assignment_id !== assignmentId) {
+      throw conflict('submission_id_reused', 'This submission id was already used for another item.');
+    }
+    return { annotationId: prior.id, duplicate: true };
+  }
+
+  private validate(project: Project, item: Item, body: SubmitBody) {
+    const problems = checkAnnotation(templateOf(project), item.width, item.height, body.data, project.max_instances);
+    if (problems.length > 0) {
+      throw badRequest(problems[0].code, problems.map((p) => p.message).join('; '), problems);
+    }
+  }
+}
+
+function leaseView(assignmentId: number, expiresAt: number, item: Pick<Item, 'id' | 'width' | 'height'>): LeaseView {
+  return {
+    assignmentId,
+    expiresAt: new Date(expiresAt).toISOString(),
+    item: { id: item.id, width: item.width, height: item.height },
+    imageUrl: `/api/assignments/${assignmentId}/image`,
+    previewUrl: `/api/assignments/${assignmentId}/preview`,
+  };
+}
