@@ -39,10 +39,10 @@ const configSchema = z.object({
   /** SQLite `synchronous`: FULL survives power loss, NORMAL survives a process crash. */
   sqliteSync: z.enum(['FULL', 'NORMAL']).default('FULL'),
   /** Seed a demo organisation, users and project when the database is empty. */
-  seedDemo: z.coerce.boolean().default(true),
+  seedDemo: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Mark cookies Secure (behind HTTPS). */
-  secureCookies: z.coerce.boolean().default(false),
+  secureCookies: z.boolean().default(false),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -78,6 +78,15 @@ export class WorkService {
     return leaseView(lease.id, lease.expires_at, item!);
   }
 
+  /** The worker's live leases in a project, oldest first: what a reloaded workspace resumes. */
+  async myLeases(actor: Actor, projectId: number): Promise<LeaseView[]> {
+    assertCanWork(actor, await this.projects.get(projectId));
+    const leases = await this.assignments.activeLeases(this.db, projectId, actor.id, this.clock.now());
+    const views: LeaseView[] = [];
+    for (const l of leases) views.push(leaseView(l.id, l.expires_at, (await this.items.get(l.item_id))!));
+    return views;
+  }
+
   async submit(actor: Actor, assignmentId: number, body: SubmitBody) {
     requireRole(actor, 'worker');
     const prior = await this.annotations.findBySubmissionId(this.db, actor.id, body.clientSubmissionId);

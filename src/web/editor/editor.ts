@@ -588,6 +588,29 @@ export class Editor {
     });
   }
 
+  /**
+   * Restores a saved document as it was (drafts keep unplaced points as null, which
+   * `AnnotationData` cannot); clears history.
+   */
+  loadDocument(doc: EditorDocument): void {
+    this.batch(() => {
+      this.panOverride.cancel();
+      this.tools[this.sess.tool].cancel();
+      this.history.clear();
+      this.doc = {
+        instances: doc.instances.map((inst) => ({ ...inst, id: this.newId() })),
+      };
+      this.changed = true;
+      const first = this.doc.instances[0];
+      this.setFocus({
+        activeInstanceId: first ? first.id : null,
+        activePointIndex: first ? nextUnplaced(first.points, -1) : 0,
+        selection: null,
+      });
+      this.patchSession({ hover: null });
+    });
+  }
+
   // ─── Tool API: the building blocks tools use ────────────────────────────────
 
   /** Opens an undo step at a gesture's start. */

@@ -14,6 +14,10 @@ export const workRoutes =
       lease: await work.lease(actorOf(request), request.params.id),
     }));
 
+    app.get('/projects/:id/leases', { schema: { tags: ['work'], params: idParam } }, async (request) => ({
+      leases: await work.myLeases(actorOf(request), request.params.id),
+    }));
+
     app.post(
       '/assignments/:id/submit',
       { schema: { tags: ['work'], params: idParam, body: submitBody } },

@@ -1,0 +1,73 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type User } from '../api';
+import { LoginPage } from '../features/auth/LoginPage';
+import { ItemPage } from '../features/manager/ItemPage';
+import { ProjectPage } from '../features/manager/ProjectPage';
+import { ProjectsPage } from '../features/manager/ProjectsPage';
+import { WorkerHome } from '../features/worker/WorkerHome';
+import { Workspace } from '../features/worker/Workspace';
+import { useI18n } from '../i18n';
+import { Link, match, navigate, usePath } from './router';
+
+export function App() {
+  const { t } = useI18n();
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const path = usePath();
+
+  useEffect(() => {
+    api<{ user: User }>('GET', '/api/me').then(
+      (r) => setUser(r.user),
+      (err) => {
+        if (err instanceof ApiError && err.status === 401) setUser(null);
+        else setUser(null);
+      },
+    );
+  }, []);
+
+  const logout = useCallback(async () => {
+    await api('POST', '/api/auth/logout').catch(() => {});
+    setUser(null);
+    navigate('/', true);
+  }, []);
+
+  if (user === undefined) return <div className="center muted">{t('app.loading')}</div>;
+  if (user === null) return <LoginPage onLogin={(u) => setUser(u)} />;
+
+  let work;
+  if ((work = match('/work/:projectId', path)) && user.role === 'worker') {
+    return <Workspace projectId={Number(work.projectId)} user={user} onExit={() => navigate('/')} />;
+  }
+  let page: React.ReactNode;
+  let m;
+  if (user.role === 'worker') page = <WorkerHome user={user} />;
+  else if ((m = match('/projects/:id/items/:itemId', path))) page = <ItemPage itemId={Number(m.itemId)} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={Number(m.id)} user={user} />;
+  else page = <ProjectsPage user={user} />;
+  return (
+    <div className="shell">
+      <Header user={user} onLogout={logout} />
+      <main className="page">{page}</main>
+    </div>
+  );
+}
+
+export function Header({ user, onLogout }: { user: User; onLogout: () => void }) {
+  const { t, locale, setLocale } = useI18n();
+  return (
+    <header className="topbar">
+      <Link to="/" className="brand">
+        <span className="brand-mark">●</span> {t('app.name')} <small>{t('app.tagline')}</small>
+      </Link>
+      <span className="spacer" />
+      <span className="who">
+        {user.display_name} · {t(`role.${user.role}`)}
+      </span>
+      <button className="link" onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}>
+        {t('app.language')}
+      </button>
+      <button className="link" onClick={onLogout} data-testid="logout">
+        {t('app.logout')}
+      </button>
+    </header>
+  );
+}
