@@ -21,7 +21,11 @@ export async function prepareDatabase(opts: {
   try {
     const now = Date.now();
     const org = await ctx.repos.orgs.create('Base', 'vendor', now);
-    const manager = await UserService.insert(ctx.repos.users, { orgId: org.id, username: 'manager', password: PASSWORD, role: 'manager' }, now);
+    const manager = await UserService.insert(
+      ctx.repos.users,
+      { orgId: org.id, username: 'manager', password: PASSWORD, role: 'manager' },
+      now,
+    );
     const workers: string[] = [];
     const hash = (await ctx.repos.users.findByUsername('manager'))!.password_hash;
     for (let i = 0; i < opts.workers; i++) {

@@ -28,7 +28,11 @@ export const PASSWORD = 'correct horse battery';
 
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
-export async function startTestApp(dialect: TestDialect, overrides: Record<string, unknown> = {}) {
+export async function startTestApp(
+  dialect: TestDialect,
+  overrides: Record<string, unknown> = {},
+  options: { webDir?: string } = {},
+) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shugu-test-'));
   let dropDb = async () => {};
   let databaseUrl = `sqlite:${path.join(dataDir, 'shugu.db')}`;
@@ -40,7 +44,7 @@ export async function startTestApp(dialect: TestDialect, overrides: Record<strin
   const config = loadConfig({}, { dataDir, databaseUrl, seedDemo: false, sqliteSync: 'NORMAL', ...overrides });
   const clock = new TestClock();
   const ctx: Context = await createContext(config, clock);
-  const app = await buildApp(ctx, { webDir: path.join(dataDir, 'no-web') });
+  const app = await buildApp(ctx, { webDir: options.webDir ?? path.join(dataDir, 'no-web') });
   await app.ready();
 
   const vendor = await ctx.repos.orgs.create('Test base', 'vendor', clock.now());
