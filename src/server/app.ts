@@ -147,6 +147,10 @@ function toHttpError(err: FastifyError): { status: number; id: string; message: 
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return { status: err.statusCode, id: 'bad_request', message: err.message };
   }
+  // The multipart parser (busboy) reports a truncated or malformed body with plain errors.
+  if (!err.code && /multipart data|^Multipart: Boundary not found|^Boundary required/.test(err.message ?? '')) {
+    return { status: 400, id: 'multipart_invalid', message: 'The multipart/form-data body is malformed or cut short.' };
+  }
   return { status: 500, id: 'internal_error', message: 'Something went wrong on the server; it has been logged.' };
 }
 

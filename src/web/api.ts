@@ -34,7 +34,8 @@ export async function api<T>(method: string, url: string, body?: unknown): Promi
   } catch {
     throw new ApiError(res.status, 'bad_response', text.slice(0, 200));
   }
-  if (!res.ok) throw new ApiError(res.status, json?.error?.id ?? 'http_' + res.status, json?.error?.message ?? res.statusText);
+  if (!res.ok)
+    throw new ApiError(res.status, json?.error?.id ?? 'http_' + res.status, json?.error?.message ?? res.statusText);
   return json as T;
 }
 
@@ -82,5 +83,12 @@ export interface ItemSummary {
 }
 export interface ItemDetail extends ItemSummary {
   projectId: number;
-  submissions: { id: number; workerId: number; worker: string; data: AnnotationData; activeMs: number; createdAt: string }[];
+  submissions: {
+    id: number;
+    workerId: number;
+    worker: string;
+    data: AnnotationData;
+    activeMs: number;
+    createdAt: string;
+  }[];
 }

@@ -53,20 +53,31 @@ describe.skipIf(!hasBrowser)('manager console in Chromium', () => {
 
     const files = ['sample4.jpg', 'sample5.jpg', 'sample6.jpg'].map((f) => path.join(sampleImagesDir(), f));
     await page.setInputFiles('[data-testid=file-input]', files);
-    await expect.poll(() => page.locator('[data-testid=upload-result]').textContent(), { timeout: 30_000 }).toContain('3');
+    await expect
+      .poll(() => page.locator('[data-testid=upload-result]').textContent(), { timeout: 30_000 })
+      .toContain('3');
     await expect.poll(() => page.locator('.thumbs li').count()).toBe(3);
     await page.screenshot({ path: path.join(screenshotDir, 'console-project.png') });
 
     // A worker's answer, then the manager looks at it drawn over the image.
     const worker = await t.newUser('w1', 'worker');
-    const lease = (await t.app.inject({ method: 'POST', url: `/api/projects/${projectId}/lease`, headers: worker.headers })).json().lease;
+    const lease = (
+      await t.app.inject({ method: 'POST', url: `/api/projects/${projectId}/lease`, headers: worker.headers })
+    ).json().lease;
     const { width: w, height: h } = lease.item;
-    const points = Array.from({ length: 68 }, (_, i) => [w * 0.3 + (i % 10) * w * 0.04, h * 0.3 + Math.floor(i / 10) * h * 0.05, 2]);
+    const points = Array.from({ length: 68 }, (_, i) => [
+      w * 0.3 + (i % 10) * w * 0.04,
+      h * 0.3 + Math.floor(i / 10) * h * 0.05,
+      2,
+    ]);
     const sub = await t.app.inject({
       method: 'POST',
       url: `/api/assignments/${lease.assignmentId}/submit`,
       headers: worker.headers,
-      payload: { clientSubmissionId: randomUUID(), data: { instances: [{ bbox: [w * 0.25, h * 0.25, w * 0.5, h * 0.5], points }] } },
+      payload: {
+        clientSubmissionId: randomUUID(),
+        data: { instances: [{ bbox: [w * 0.25, h * 0.25, w * 0.5, h * 0.5], points }] },
+      },
     });
     expect(sub.statusCode).toBe(200);
     await page.goto(`${base}/projects/${projectId}/items/${lease.item.id}`);

@@ -30,7 +30,13 @@ describe.each(dialects)('SIGKILL during a burst of submissions on %s', (dialect)
       cleanups.push(pg.drop);
     }
     const WORKERS = 8;
-    const { projectId, workers, password } = await prepareDatabase({ dataDir, databaseUrl, workers: WORKERS, items: 60, overlap: 3 });
+    const { projectId, workers, password } = await prepareDatabase({
+      dataDir,
+      databaseUrl,
+      workers: WORKERS,
+      items: 60,
+      overlap: 3,
+    });
     // Production durability settings: the server's defaults.
     const env = { SHUGU_DATA_DIR: dataDir, SHUGU_DATABASE_URL: databaseUrl };
     let server: ServerProcess = await startServerProcess(env);
@@ -55,7 +61,10 @@ describe.each(dialects)('SIGKILL during a burst of submissions on %s', (dialect)
         const assignmentId = lease.json.lease.assignmentId as number;
         pending.push({ worker: i, assignmentId, id });
         try {
-          const res = await c.post(`/api/assignments/${assignmentId}/submit`, { clientSubmissionId: id, data: face5Answer() });
+          const res = await c.post(`/api/assignments/${assignmentId}/submit`, {
+            clientSubmissionId: id,
+            data: face5Answer(),
+          });
           if (res.status === 200) acked.set(id, res.json.annotationId);
         } catch {
           return; // connection died with the server: not acknowledged
@@ -85,7 +94,10 @@ describe.each(dialects)('SIGKILL during a burst of submissions on %s', (dialect)
 
     const db = openDatabase(databaseUrl);
     cleanups.push(() => db.destroy());
-    const rows = await db.selectFrom('annotations').select(['id', 'client_submission_id', 'worker_id', 'item_id']).execute();
+    const rows = await db
+      .selectFrom('annotations')
+      .select(['id', 'client_submission_id', 'worker_id', 'item_id'])
+      .execute();
     const byClientId = new Map(rows.map((r) => [r.client_submission_id, r.id]));
     for (const [clientId, annotationId] of acked) expect(byClientId.get(clientId)).toBe(annotationId);
     expect(rows).toHaveLength(pending.length);

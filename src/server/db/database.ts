@@ -45,6 +45,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     dialect = 'sqlite';
   } else {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
+    // An idle connection that the server ends (restart, failover, pg_terminate_backend)
+    // is reported here; the pool has already dropped it and the next query reconnects.
+    // Without a listener the 'error' event would crash the process.
+    pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     dialect = 'postgres';
   }

@@ -189,12 +189,16 @@ export class ManifestService {
       );
     }
     const abs = path.isAbsolute(p) ? path.resolve(p) : path.resolve(roots[0], p);
-    if (!roots.some((r) => abs === r || abs.startsWith(r + path.sep))) {
-      throw badRequest('manifest_path_outside_roots', `line ${line}: ${p} lies outside the import roots.`);
-    }
+    const inside = (f: string, rs: string[]) => rs.some((r) => f === r || f.startsWith(r + path.sep));
+    const outside = () =>
+      badRequest('manifest_path_outside_roots', `line ${line}: ${p} lies outside the import roots.`);
+    if (!inside(abs, roots)) throw outside();
     if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) {
       throw badRequest('manifest_file_missing', `line ${line}: there is no file ${p}.`);
     }
+    // A symbolic link inside a root must not lead outside all of them.
+    const realRoots = roots.map((r) => (fs.existsSync(r) ? fs.realpathSync(r) : r));
+    if (!inside(fs.realpathSync(abs), realRoots)) throw outside();
     return abs;
   }
 }

@@ -40,7 +40,8 @@ export function App() {
   let page: React.ReactNode;
   let m;
   if (user.role === 'worker') page = <WorkerHome user={user} />;
-  else if ((m = match('/projects/:id/items/:itemId', path))) page = <ItemPage itemId={Number(m.itemId)} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/items/:itemId', path)))
+    page = <ItemPage itemId={Number(m.itemId)} projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={Number(m.id)} user={user} />;
   else page = <ProjectsPage user={user} />;
   return (

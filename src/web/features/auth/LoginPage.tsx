@@ -19,7 +19,11 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
     } catch (err) {
       const id = err instanceof ApiError ? err.id : 'network';
       setError(
-        id === 'login_rate_limited' ? t('login.rateLimited') : id === 'network' ? t('error.network') : t('login.failed'),
+        id === 'login_rate_limited'
+          ? t('login.rateLimited')
+          : id === 'network'
+            ? t('error.network')
+            : t('login.failed'),
       );
     } finally {
       setBusy(false);
@@ -35,7 +39,13 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
         <p className="muted">{t('app.tagline')}</p>
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
+          <input
+            name="username"
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoFocus
+          />
         </label>
         <label>
           {t('login.password')}
@@ -47,7 +57,11 @@ export function LoginPage({ onLogin }: { onLogin: (u: User) => void }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button className="primary" type="submit" disabled={busy || !username || !password}>
           {t('login.submit')}
         </button>

@@ -5,7 +5,18 @@ import { Link } from '../../app/router';
 import { useI18n } from '../../i18n';
 
 /** Distinct colours for up to a dozen workers' answers drawn over one image. */
-const WORKER_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#008080', '#9a6324'];
+const WORKER_COLORS = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#46f0f0',
+  '#f032e6',
+  '#bcf60c',
+  '#008080',
+  '#9a6324',
+];
 
 export function ItemPage({ projectId, itemId }: { projectId: number; itemId: number }) {
   const { t } = useI18n();
@@ -33,7 +44,13 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
           <svg viewBox={`0 0 ${item.width} ${item.height}`} className="overlay" data-testid="submission-overlay">
             {item.submissions.map((s, i) =>
               hidden.has(s.id) ? null : (
-                <Answer key={s.id} data={s.data} template={project.template} color={WORKER_COLORS[i % WORKER_COLORS.length]} size={item.width} />
+                <Answer
+                  key={s.id}
+                  data={s.data}
+                  template={project.template}
+                  color={WORKER_COLORS[i % WORKER_COLORS.length]}
+                  size={item.width}
+                />
               ),
             )}
           </svg>
@@ -64,23 +81,55 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
   );
 }
 
-function Answer({ data, template, color, size }: { data: ItemDetail['submissions'][number]['data']; template: KeypointTemplate; color: string; size: number }) {
+function Answer({
+  data,
+  template,
+  color,
+  size,
+}: {
+  data: ItemDetail['submissions'][number]['data'];
+  template: KeypointTemplate;
+  color: string;
+  size: number;
+}) {
   const r = Math.max(1.5, size / 300);
   return (
     <g>
       {data.instances.map((inst, k) => (
         <g key={k}>
           {inst.bbox && (
-            <rect x={inst.bbox[0]} y={inst.bbox[1]} width={inst.bbox[2]} height={inst.bbox[3]} fill="none" stroke={color} strokeWidth={r / 2} strokeDasharray={`${r * 2} ${r}`} />
+            <rect
+              x={inst.bbox[0]}
+              y={inst.bbox[1]}
+              width={inst.bbox[2]}
+              height={inst.bbox[3]}
+              fill="none"
+              stroke={color}
+              strokeWidth={r / 2}
+              strokeDasharray={`${r * 2} ${r}`}
+            />
           )}
           {template.skeleton.map(([a, b], i) => {
             const p = inst.points[a];
             const q = inst.points[b];
             if (!p || !q || p[2] === 0 || q[2] === 0) return null;
-            return <line key={i} x1={p[0]} y1={p[1]} x2={q[0]} y2={q[1]} stroke={color} strokeWidth={r / 2.5} opacity={0.7} />;
+            return (
+              <line
+                key={i}
+                x1={p[0]}
+                y1={p[1]}
+                x2={q[0]}
+                y2={q[1]}
+                stroke={color}
+                strokeWidth={r / 2.5}
+                opacity={0.7}
+              />
+            );
           })}
           {inst.points.map(([x, y, v], i) =>
-            v === 0 ? null : <circle key={i} cx={x} cy={y} r={r} fill={v === 2 ? color : 'none'} stroke={color} strokeWidth={r / 2} />,
+            v === 0 ? null : (
+              <circle key={i} cx={x} cy={y} r={r} fill={v === 2 ? color : 'none'} stroke={color} strokeWidth={r / 2} />
+            ),
           )}
         </g>
       ))}

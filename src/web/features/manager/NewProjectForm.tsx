@@ -57,7 +57,14 @@ export function NewProjectForm({ onCreated, onCancel }: { onCreated: (p: Project
       </label>
       <label>
         {t('project.overlap')}
-        <input name="overlap" type="number" min={1} max={10} value={overlap} onChange={(e) => setOverlap(Number(e.target.value))} />
+        <input
+          name="overlap"
+          type="number"
+          min={1}
+          max={10}
+          value={overlap}
+          onChange={(e) => setOverlap(Number(e.target.value))}
+        />
       </label>
       <label>
         {t('project.leaseMinutes')}
@@ -72,7 +79,12 @@ export function NewProjectForm({ onCreated, onCancel }: { onCreated: (p: Project
       </label>
       <label>
         {t('project.pieceRate')}
-        <input name="pieceRate" inputMode="decimal" value={pieceRateYuan} onChange={(e) => setPieceRateYuan(e.target.value)} />
+        <input
+          name="pieceRate"
+          inputMode="decimal"
+          value={pieceRateYuan}
+          onChange={(e) => setPieceRateYuan(e.target.value)}
+        />
       </label>
       <label>
         {t('project.maxInstances')}

@@ -36,7 +36,9 @@ export function ProjectsPage({ user }: { user: User }) {
       {projects === null && !error && <p className="muted">{t('app.loading')}</p>}
       {projects?.length === 0 && <p className="muted">{t('home.noProjects')}</p>}
       <ul className="project-list">
-        {projects?.map((p) => <ProjectCard key={p.id} project={p} />)}
+        {projects?.map((p) => (
+          <ProjectCard key={p.id} project={p} />
+        ))}
       </ul>
     </section>
   );

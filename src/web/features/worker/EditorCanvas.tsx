@@ -25,10 +25,14 @@ export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLIma
     const w = wrap.current!;
     let frame = 0;
     const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(() => {
-        frame = 0;
-        draw(c, editor, editor.getSnapshot(), image);
-      });
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          const t0 = performance.now();
+          draw(c, editor, editor.getSnapshot(), image);
+          // Benchmarks read draw times here when they set the array.
+          (window as any).shuguDrawTimes?.push(performance.now() - t0);
+        });
     };
     const ro = new ResizeObserver(() => {
       const r = w.getBoundingClientRect();
@@ -111,6 +115,33 @@ export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLIma
   );
 }
 
+/**
+ * Downscaled copies of the image, by power-of-two scale. Drawing a 4000 × 3000 photo
+ * scaled down every frame costs more than a frame on a software-rendered laptop; a
+ * copy made once at the needed scale draws in a fraction of it.
+ */
+const mipmaps = new WeakMap<HTMLImageElement, Map<number, HTMLCanvasElement>>();
+
+function sourceFor(image: HTMLImageElement, pixelsPerImagePixel: number): CanvasImageSource {
+  // The smallest power-of-two scale that still has at least one source pixel per screen pixel.
+  let scale = 1;
+  while (scale / 2 >= pixelsPerImagePixel && scale > 1 / 64) scale /= 2;
+  if (scale === 1) return image;
+  let levels = mipmaps.get(image);
+  if (!levels) mipmaps.set(image, (levels = new Map()));
+  let level = levels.get(scale);
+  if (!level) {
+    level = document.createElement('canvas');
+    level.width = Math.max(1, Math.round(image.naturalWidth * scale));
+    level.height = Math.max(1, Math.round(image.naturalHeight * scale));
+    const g = level.getContext('2d')!;
+    g.imageSmoothingQuality = 'high';
+    g.drawImage(image, 0, 0, level.width, level.height);
+    levels.set(scale, level);
+  }
+  return level;
+}
+
 function draw(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image: HTMLImageElement | null) {
   const g = c.getContext('2d')!;
   const dpr = c.width / Math.max(1, snap.session.viewport.width);
@@ -121,16 +152,40 @@ function draw(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image:
   const { width: iw, height: ih } = editor.imageSize;
   g.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, dpr * camera.x, dpr * camera.y);
   g.imageSmoothingEnabled = camera.zoom < 2;
-  if (image) g.drawImage(image, 0, 0, iw, ih);
+  if (image) g.drawImage(sourceFor(image, (dpr * camera.zoom * iw) / image.naturalWidth), 0, 0, iw, ih);
+  // Lets tests and benchmarks see when an item's image is actually on screen.
+  c.dataset.drawn = image ? 'image' : 'blank';
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
-  drawShapes(g, editor, snap, (p) => editor.imageToScreen(p), 1);
+  const vp = snap.session.viewport;
+  drawShapes(g, editor, snap, (p) => editor.imageToScreen(p), 1, {
+    x0: -10,
+    y0: -10,
+    x1: vp.width + 10,
+    y1: vp.height + 10,
+  });
   const ptr = snap.session.pointer;
-  if (ptr && image && snap.session.tool === 'keypoint' && !snap.session.spaceHeld) drawLoupe(g, editor, snap, image, ptr);
+  if (ptr && image && snap.session.tool === 'keypoint' && !snap.session.spaceHeld)
+    drawLoupe(g, editor, snap, image, ptr);
 }
 
 type ToScreen = (p: { x: number; y: number }) => { x: number; y: number };
 
-function drawShapes(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSnapshot, toScreen: ToScreen, scale: number) {
+interface Cull {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function drawShapes(
+  g: CanvasRenderingContext2D,
+  editor: Editor,
+  snap: EditorSnapshot,
+  toScreen: ToScreen,
+  scale: number,
+  cull: Cull,
+) {
+  const outside = (s: { x: number; y: number }) => s.x < cull.x0 || s.y < cull.y0 || s.x > cull.x1 || s.y > cull.y1;
   const t = editor.template;
   const { activeInstanceId, selection, hover } = snap.session;
   for (const inst of snap.document.instances) {
@@ -154,6 +209,7 @@ function drawShapes(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSna
       if (!p || !q || p[2] === 0 || q[2] === 0) continue;
       const a = toScreen({ x: p[0], y: p[1] });
       const b = toScreen({ x: q[0], y: q[1] });
+      if (outside(a) && outside(b)) continue;
       g.moveTo(a.x, a.y);
       g.lineTo(b.x, b.y);
     }
@@ -161,6 +217,7 @@ function drawShapes(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSna
     inst.points.forEach((p, i) => {
       if (!p || p[2] === 0) return;
       const s = toScreen({ x: p[0], y: p[1] });
+      if (outside(s)) return;
       const r = 3.5 * scale;
       const color = t.points[i].color;
       g.beginPath();
@@ -193,9 +250,15 @@ function drawShapes(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSna
   g.globalAlpha = 1;
 }
 
-function drawLoupe(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSnapshot, image: HTMLImageElement, ptr: { x: number; y: number }) {
+function drawLoupe(
+  g: CanvasRenderingContext2D,
+  editor: Editor,
+  snap: EditorSnapshot,
+  image: HTMLImageElement,
+  ptr: { x: number; y: number },
+) {
   const vw = snap.session.viewport.width;
-  const vh = snap.session.viewport.height;
+
   // Above and to the right of the cursor, flipped near the edges, never over the target.
   let lx = ptr.x + 28;
   let ly = ptr.y - 28 - LOUPE;
@@ -213,9 +276,22 @@ function drawLoupe(g: CanvasRenderingContext2D, editor: Editor, snap: EditorSnap
   g.fillStyle = '#111';
   g.fillRect(lx, ly, LOUPE, LOUPE);
   g.imageSmoothingEnabled = false;
-  g.drawImage(image, (center.x - half) * sx, (center.y - half) * sy, 2 * half * sx, 2 * half * sy, lx, ly, LOUPE, LOUPE);
-  const toLoupe: ToScreen = (p) => ({ x: lx + LOUPE / 2 + (p.x - center.x) * zoom, y: ly + LOUPE / 2 + (p.y - center.y) * zoom });
-  drawShapes(g, editor, snap, toLoupe, 1.3);
+  g.drawImage(
+    image,
+    (center.x - half) * sx,
+    (center.y - half) * sy,
+    2 * half * sx,
+    2 * half * sy,
+    lx,
+    ly,
+    LOUPE,
+    LOUPE,
+  );
+  const toLoupe: ToScreen = (p) => ({
+    x: lx + LOUPE / 2 + (p.x - center.x) * zoom,
+    y: ly + LOUPE / 2 + (p.y - center.y) * zoom,
+  });
+  drawShapes(g, editor, snap, toLoupe, 1.3, { x0: lx - 10, y0: ly - 10, x1: lx + LOUPE + 10, y1: ly + LOUPE + 10 });
   g.strokeStyle = '#ff6b6b';
   g.lineWidth = 1;
   g.beginPath();

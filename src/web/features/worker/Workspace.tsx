@@ -60,17 +60,25 @@ export function Workspace({ projectId, onExit }: { projectId: number; user: User
         setNotice(err.id === 'lease_expired' ? t('work.leaseExpired') : t('error.generic', { message: err.message }));
         void p;
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
-  useEffect(() => outbox.subscribe((n, err) => {
-    setPending(n);
-    setOffline(Boolean(err && (err.status === 0 || err.status >= 500)));
-  }), [outbox]);
+  useEffect(
+    () =>
+      outbox.subscribe((n, err) => {
+        setPending(n);
+        setOffline(Boolean(err && (err.status === 0 || err.status >= 500)));
+      }),
+    [outbox],
+  );
   useEffect(() => outbox.kick(), [outbox]);
 
   const makeSlot = useCallback(async (lease: Lease, template: Project['template']): Promise<Slot> => {
-    const editor = new Editor({ template, imageWidth: lease.item.width, imageHeight: lease.item.height, viewport: { width: 800, height: 600 } });
+    const editor = new Editor({
+      template,
+      imageWidth: lease.item.width,
+      imageHeight: lease.item.height,
+      viewport: { width: 800, height: 600 },
+    });
     const draft = await loadDraft(lease.assignmentId).catch(() => undefined);
     if (draft) editor.loadDocument(draft.document);
     const slot: Slot = { lease, editor, image: null, restored: Boolean(draft), activeMs: draft?.activeMs ?? 0 };
@@ -93,7 +101,12 @@ export function Workspace({ projectId, onExit }: { projectId: number; user: User
       while (slotsRef.current.length + fresh.length < 2) {
         const r = await api<{ lease: Lease | null }>('POST', `/api/projects/${projectId}/lease`);
         if (!r.lease) break;
-        if (have.has(r.lease.assignmentId) || done.current.has(r.lease.assignmentId) || fresh.some((f) => f.assignmentId === r.lease!.assignmentId)) break;
+        if (
+          have.has(r.lease.assignmentId) ||
+          done.current.has(r.lease.assignmentId) ||
+          fresh.some((f) => f.assignmentId === r.lease!.assignmentId)
+        )
+          break;
         fresh.push(r.lease);
       }
       const made = await Promise.all(fresh.map((l) => makeSlot(l, project.template)));
@@ -108,7 +121,10 @@ export function Workspace({ projectId, onExit }: { projectId: number; user: User
 
   useEffect(() => {
     api<Project>('GET', `/api/projects/${projectId}`).then(setProject, (e) => setNotice(e.message));
-    api<{ submitted: number }>('GET', '/api/work/today').then((r) => setToday(r.submitted), () => {});
+    api<{ submitted: number }>('GET', '/api/work/today').then(
+      (r) => setToday(r.submitted),
+      () => {},
+    );
   }, [projectId]);
   useEffect(() => {
     void fill();
@@ -144,7 +160,11 @@ export function Workspace({ projectId, onExit }: { projectId: number; user: User
       lastDoc = e.document;
       clearTimeout(timer);
       timer = setTimeout(() => {
-        void saveDraft(current.lease.assignmentId, { document: e.document, activeMs: current.activeMs, savedAt: Date.now() });
+        void saveDraft(current.lease.assignmentId, {
+          document: e.document,
+          activeMs: current.activeMs,
+          savedAt: Date.now(),
+        });
       }, 300);
     });
     return () => {
@@ -188,7 +208,11 @@ export function Workspace({ projectId, onExit }: { projectId: number; user: User
         await dropDraft(s.lease.assignmentId);
         advance();
       } catch (err) {
-        setNotice(err instanceof ApiError && err.id === 'network' ? t('error.network') : t('error.generic', { message: String((err as Error).message) }));
+        setNotice(
+          err instanceof ApiError && err.id === 'network'
+            ? t('error.network')
+            : t('error.generic', { message: String((err as Error).message) }),
+        );
       }
     },
     [advance, t],
@@ -304,12 +328,16 @@ function SidePanel({ editor, project, locale }: { editor: Editor; project: Proje
           <>
             <small>{t('work.nextPoint')}</small>
             <strong style={{ color: next.point.color }}>{localized(locale, next.point.name)}</strong>
-            <small className="muted">{t('work.pointOf', { index: next.index + 1, total: template.points.length })}</small>
+            <small className="muted">
+              {t('work.pointOf', { index: next.index + 1, total: template.points.length })}
+            </small>
           </>
         ) : null}
       </div>
       <div className="progress">
-        <div style={{ width: `${progress.instance ? (100 * progress.instance.placed) / progress.instance.total : 0}%` }} />
+        <div
+          style={{ width: `${progress.instance ? (100 * progress.instance.placed) / progress.instance.total : 0}%` }}
+        />
       </div>
       <div className="row wrap">
         {([2, 1, 0] as const).map((v) => (
@@ -325,7 +353,11 @@ function SidePanel({ editor, project, locale }: { editor: Editor; project: Proje
       </div>
       <div className="row wrap">
         {(['keypoint', 'box', 'pan'] as const).map((tool) => (
-          <button key={tool} className={snap.session.tool === tool ? 'toggle on' : 'toggle'} onClick={() => editor.setTool(tool)}>
+          <button
+            key={tool}
+            className={snap.session.tool === tool ? 'toggle on' : 'toggle'}
+            onClick={() => editor.setTool(tool)}
+          >
             {t(`work.tool.${tool}` as MessageKey)}
           </button>
         ))}
@@ -345,7 +377,11 @@ function SidePanel({ editor, project, locale }: { editor: Editor; project: Proje
       {instances.length > 0 && (
         <div className="row wrap instances">
           {instances.map((inst, i) => (
-            <button key={inst.id} className={i === activeIdx ? 'toggle on' : 'toggle'} onClick={() => editor.setActiveInstance(inst.id)}>
+            <button
+              key={inst.id}
+              className={i === activeIdx ? 'toggle on' : 'toggle'}
+              onClick={() => editor.setActiveInstance(inst.id)}
+            >
               {t('work.face', { index: i + 1, total: instances.length })}
             </button>
           ))}

@@ -70,7 +70,9 @@ export class Outbox {
     let delay = 1000;
     try {
       for (;;) {
-        const all = (await entries<string, PendingSubmission>(outboxStore)).map(([, v]) => v).sort((a, b) => a.queuedAt - b.queuedAt);
+        const all = (await entries<string, PendingSubmission>(outboxStore))
+          .map(([, v]) => v)
+          .sort((a, b) => a.queuedAt - b.queuedAt);
         this.pending = all.length;
         this.emit(null);
         if (all.length === 0) return;
