@@ -17,6 +17,8 @@ import { ExportService } from './services/export.service.js';
 import { ImageService } from './services/image.service.js';
 import { ManifestService } from './services/manifest.service.js';
 import { ProjectService } from './services/project.service.js';
+import { QualityService } from './services/quality.service.js';
+import { QualityRepository } from './repositories/quality.repository.js';
 import { UserService } from './services/user.service.js';
 import { WorkService } from './services/work.service.js';
 import { BlobStore } from './storage/blob-store.js';
@@ -33,14 +35,17 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
     blobs: new BlobRepository(db),
     assignments: new AssignmentRepository(db),
     annotations: new AnnotationRepository(db),
+    quality: new QualityRepository(db),
   };
+  const quality = new QualityService(db, repos.projects, repos.items, repos.assignments, repos.quality, clock);
   const services = {
     auth: new AuthService(repos.users, config, clock),
     users: new UserService(repos.users, repos.orgs, clock),
     projects: new ProjectService(repos.projects, repos.orgs, repos.items, repos.annotations, clock),
     images: new ImageService(db, repos.projects, repos.items, repos.blobs, store, config, clock),
     manifests: new ManifestService(db, repos.projects, repos.items, repos.blobs, config, clock),
-    work: new WorkService(db, repos.projects, repos.items, repos.assignments, repos.annotations, clock),
+    work: new WorkService(db, repos.projects, repos.items, repos.assignments, repos.annotations, quality, clock),
+    quality,
     exports: new ExportService(repos.projects, repos.items, repos.annotations, clock),
   };
   return {

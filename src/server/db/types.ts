@@ -72,6 +72,19 @@ export interface ProjectTable {
   status: 'active' | 'paused' | 'archived';
   created_by: number;
   created_at: number;
+  /** Share of a worker's items that are gold, 0–0.5. */
+  gold_rate: Generated<number>;
+  /** Rolling gold accuracy (mean OKS) below which a worker is warned / suspended. */
+  warn_below: Generated<number>;
+  suspend_below: Generated<number>;
+  /** Gold items scored before a worker can be suspended. */
+  min_gold: Generated<number>;
+  /** Share of submissions sampled for review. */
+  review_rate: Generated<number>;
+  /** Consensus agreement below this triggers `low_agreement_action`. */
+  agreement_threshold: Generated<number>;
+  low_agreement_action: Generated<'review' | 'more_overlap' | 'none'>;
+  consensus_method: Generated<'median' | 'weighted'>;
 }
 
 export interface BlobTable {
@@ -102,6 +115,10 @@ export interface ItemTable {
   open: number;
   submitted: number;
   created_at: number;
+  /** Extra workers asked for because the first answers disagreed. */
+  extra_overlap: Generated<number>;
+  /** none, flagged (low agreement), sampled (random review), reviewed. */
+  review_state: Generated<'none' | 'flagged' | 'sampled' | 'reviewed'>;
 }
 
 export interface AssignmentTable {
@@ -127,6 +144,64 @@ export interface AnnotationTable {
   instance_count: number;
   active_ms: number;
   created_at: number;
+  status: Generated<'submitted' | 'accepted' | 'rejected'>;
+}
+
+export interface GoldAnswerTable {
+  item_id: number;
+  project_id: number;
+  data: string;
+  source: 'editor' | 'coco' | 'consensus';
+  created_by: number;
+  created_at: number;
+}
+
+export interface GoldScoreTable {
+  id: Generated<number>;
+  annotation_id: number;
+  project_id: number;
+  item_id: number;
+  worker_id: number;
+  /** Mean OKS over the reference's instances (unmatched count as 0): 0–1. */
+  score: number;
+  nme: number | null;
+  swapped: number;
+  /** Machine-readable reasons, JSON: what the worker is told went wrong. */
+  feedback: string;
+  per_point: string | null;
+  created_at: number;
+}
+
+export interface WorkerStandingTable {
+  project_id: number;
+  worker_id: number;
+  status: 'active' | 'warned' | 'suspended';
+  accuracy: number | null;
+  gold_count: number;
+  reason: string | null;
+  updated_at: number;
+}
+
+export interface ConsensusTable {
+  item_id: number;
+  project_id: number;
+  data: string;
+  agreement: number;
+  details: string;
+  submissions: number;
+  created_at: number;
+}
+
+export interface ReviewTable {
+  id: Generated<number>;
+  project_id: number;
+  item_id: number;
+  annotation_id: number;
+  reviewer_id: number;
+  verdict: 'accept' | 'reject';
+  reason_code: string | null;
+  comment: string | null;
+  created_at: number;
 }
 
 export interface Database {
@@ -140,6 +215,11 @@ export interface Database {
   items: ItemTable;
   assignments: AssignmentTable;
   annotations: AnnotationTable;
+  gold_answers: GoldAnswerTable;
+  gold_scores: GoldScoreTable;
+  worker_standing: WorkerStandingTable;
+  consensus: ConsensusTable;
+  reviews: ReviewTable;
 }
 
 export type User = Selectable<UserTable>;

@@ -39,30 +39,75 @@ export class AssignmentRepository {
     return row.rows[0]?.id;
   }
 
-  /** Takes one overlap slot of an item; false when it has none left. */
+  /**
+   * Takes one overlap slot of an item (the project's overlap plus any extra the item
+   * was given); false when it has none left. Gold items have no slots to take.
+   */
   async claim(trx: Executor, itemId: number, overlap: number): Promise<boolean> {
     const res = await trx
       .updateTable('items')
       .set({
         claimed: sql`claimed + 1`,
-        open: sql`case when claimed + 1 < ${overlap} then 1 else 0 end`,
+        open: sql`case when claimed + 1 < ${overlap} + extra_overlap then 1 else 0 end`,
       })
       .where('id', '=', itemId)
-      .where('claimed', '<', overlap)
+      .where('is_gold', '=', 0)
+      .where('claimed', '<', sql<number>`${overlap} + extra_overlap`)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /** Gives back `count` slots of an item (expired, skipped or released leases). */
+  /** Gives back `count` slots of an item (expired, skipped, released or rejected). */
   unclaim(trx: Executor, itemId: number, overlap: number, count = 1) {
     return trx
       .updateTable('items')
       .set({
         claimed: sql`claimed - ${count}`,
-        open: sql`case when claimed - ${count} < ${overlap} then 1 else 0 end`,
+        open: sql`case when claimed - ${count} < ${overlap} + extra_overlap then 1 else 0 end`,
+      })
+      .where('id', '=', itemId)
+      .where('is_gold', '=', 0)
+      .execute();
+  }
+
+  /** Asks for `more` extra answers on an item whose answers disagree. */
+  addOverlap(trx: Executor, itemId: number, overlap: number, more = 1) {
+    return trx
+      .updateTable('items')
+      .set({
+        extra_overlap: sql`extra_overlap + ${more}`,
+        open: sql`case when claimed < ${overlap} + extra_overlap + ${more} then 1 else 0 end`,
       })
       .where('id', '=', itemId)
       .execute();
+  }
+
+  /**
+   * A gold item of the project this worker has not had. Gold items carry no overlap,
+   * so any number of workers can take one; which one a worker gets rotates with the
+   * worker id, so workers do not all meet the same gold item first.
+   */
+  async findGold(trx: Executor, projectId: number, workerId: number): Promise<number | undefined> {
+    const row = await sql<{ id: number }>`
+      select i.id from items i
+      where i.project_id = ${projectId} and i.is_gold = 1
+        and exists (select 1 from gold_answers g where g.item_id = i.id)
+        and not exists (select 1 from assignments a where a.item_id = i.id and a.worker_id = ${workerId})
+      order by (cast(i.id as bigint) * 7919 + ${workerId} * 104729) % 1000003
+      limit 1`.execute(trx);
+    return row.rows[0]?.id;
+  }
+
+  /** How many items, and how many of them gold, this worker has been given in a project. */
+  async leaseCounts(trx: Executor, projectId: number, workerId: number) {
+    const row = await trx
+      .selectFrom('assignments')
+      .innerJoin('items', 'items.id', 'assignments.item_id')
+      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('items.is_gold').as('gold')])
+      .where('assignments.worker_id', '=', workerId)
+      .where('assignments.project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    return { total: Number(row.total), gold: Number(row.gold ?? 0) };
   }
 
   insertLease(trx: Executor, projectId: number, itemId: number, workerId: number, now: number, expiresAt: number) {
@@ -100,6 +145,28 @@ export class AssignmentRepository {
       .where('status', '=', from)
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** A rejected answer: its slot and its count go back, so the item is done again. */
+  unsubmit(trx: Executor, itemId: number, overlap: number) {
+    return trx
+      .updateTable('items')
+      .set({
+        submitted: sql`submitted - 1`,
+        claimed: sql`claimed - 1`,
+        open: sql`case when claimed - 1 < ${overlap} + extra_overlap then 1 else 0 end`,
+      })
+      .where('id', '=', itemId)
+      .where('is_gold', '=', 0)
+      .execute();
+  }
+
+  itemCounts(trx: Executor, itemId: number) {
+    return trx
+      .selectFrom('items')
+      .select(['submitted', 'extra_overlap'])
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
   }
 
   markSubmitted(trx: Executor, itemId: number) {

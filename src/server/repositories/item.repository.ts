@@ -37,6 +37,22 @@ export class ItemRepository {
     return this.db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Items of a project by name (gold imports match COCO file names). */
+  async byNames(projectId: number, names: string[]) {
+    const out = [];
+    for (let i = 0; i < names.length; i += 500) {
+      out.push(
+        ...(await this.db
+          .selectFrom('items')
+          .selectAll()
+          .where('project_id', '=', projectId)
+          .where('name', 'in', names.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    return out;
+  }
+
   /** One page of a project's items in id order (keyset pagination). */
   page(projectId: number, afterId: number, limit: number) {
     return this.db

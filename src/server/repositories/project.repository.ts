@@ -52,7 +52,7 @@ export class ProjectRepository {
   reopenItems(projectId: number, overlap: number) {
     return this.db
       .updateTable('items')
-      .set({ open: sql`case when claimed < ${overlap} then 1 else 0 end` })
+      .set({ open: sql`case when claimed < ${overlap} + extra_overlap then 1 else 0 end` })
       .where('project_id', '=', projectId)
       .execute();
   }

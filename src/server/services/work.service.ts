@@ -17,6 +17,7 @@ import type { ProjectRepository } from '../repositories/project.repository.js';
 import { assertCanWork, requireRole, type Actor } from './access.js';
 import { utcDayStart, type Clock } from './clock.js';
 import { templateOf } from './project.service.js';
+import type { QualityService } from './quality.service.js';
 
 /** The current item and the one fetched ahead: a worker holds at most this many leases per project. */
 export const MAX_ACTIVE_LEASES = 2;
@@ -40,6 +41,7 @@ export class WorkService {
     private readonly items: ItemRepository,
     private readonly assignments: AssignmentRepository,
     private readonly annotations: AnnotationRepository,
+    private readonly quality: QualityService,
     private readonly clock: Clock,
   ) {}
 
@@ -54,8 +56,15 @@ export class WorkService {
     const now = this.clock.now();
     await this.sweepIfDue(now);
     const lease = await withTx(this.db, async (trx) => {
+      await this.quality.assertNotSuspended(trx, projectId, actor.id);
       const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
       if (active.length >= MAX_ACTIVE_LEASES) return active[0];
+      const expiresAt = now + project.lease_seconds * 1000;
+      // Gold items come at the project's rate, leased like any other item but taking no overlap slot.
+      if (await this.quality.wantsGold(trx, project, actor.id)) {
+        const goldId = await this.assignments.findGold(trx, projectId, actor.id);
+        if (goldId !== undefined) return this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt);
+      }
       // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
       for (let attempt = 0; attempt < 5; attempt++) {
         const itemId = await this.assignments.findLeasable(trx, projectId, actor.id);
@@ -109,8 +118,8 @@ export class WorkService {
             throw conflict('already_submitted', 'This item was already submitted with another answer.');
           }
           if (cur.status !== 'expired') throw conflict('assignment_closed', `This item was ${cur.status}.`);
-          // A late answer is still welcome while the item has a free slot.
-          if (!(await this.assignments.claim(trx, a.item_id, project!.overlap))) {
+          // A late answer is still welcome while the item has a free slot (gold has no slots to fill).
+          if (!item!.is_gold && !(await this.assignments.claim(trx, a.item_id, project!.overlap))) {
             throw conflict('lease_expired', 'The time for this item ran out and others have taken it.');
           }
           ended = await this.assignments.end(trx, a.id, 'expired', 'submitted', now);
@@ -127,7 +136,15 @@ export class WorkService {
           active_ms: body.activeMs,
           created_at: now,
         });
-        await this.assignments.markSubmitted(trx, a.item_id);
+        if (item!.is_gold) {
+          await this.quality.scoreInTx(trx, project!, row.id, a.item_id, actor.id, body.data);
+        } else {
+          await this.assignments.markSubmitted(trx, a.item_id);
+          const counts = await this.assignments.itemCounts(trx, a.item_id);
+          if (counts.submitted >= project!.overlap + counts.extra_overlap) {
+            await this.quality.onItemComplete(trx, project!, a.item_id);
+          }
+        }
         return { annotationId: row.id, duplicate: false };
       });
     } catch (err) {

@@ -1,4 +1,5 @@
 import * as init from './2026-11-28-0001-init.js';
+import * as quality from './2026-11-28-0002-quality.js';
 
 /** Every migration in order; names sort by date. */
-export const migrations = { '2026-11-28-0001-init': init } as const;
+export const migrations = { '2026-11-28-0001-init': init, '2026-11-28-0002-quality': quality } as const;

@@ -1,0 +1,112 @@
+/**
+ * Scores one worker's answer against a gold reference: instances matched by OKS
+ * (optimal assignment), a score in [0, 1] that missed and extra instances pull down,
+ * NME per matched face, per-point errors, and feedback a worker can act on — with no
+ * coordinates of the reference in it.
+ */
+import type { AnnotationData, Instance } from '../annotation.js';
+import type { KeypointTemplate } from '../templates/template.js';
+import { matchInstances } from './matching.js';
+import { nme } from './nme.js';
+import { oks } from './oks.js';
+import { detectSwap } from './swap.js';
+
+export type GoldFeedback =
+  | { code: 'left_right_swap'; instance: number }
+  | { code: 'missed_instance'; count: number }
+  | { code: 'extra_instance'; count: number }
+  | { code: 'imprecise_points'; points: number[] }
+  | { code: 'visibility_mismatch'; points: number[] };
+
+export interface GoldScore {
+  /** Sum of matched OKS / max(reference instances, answer instances): 1 is perfect. */
+  score: number;
+  /** Mean NME over matched instances; null when none matched or no normaliser. */
+  nme: number | null;
+  swapped: boolean;
+  /** Normalised error per template point, averaged over matched instances (NaN where unscored). */
+  perPoint: number[];
+  feedback: GoldFeedback[];
+}
+
+/** Points farther than this (normalised) are named in the feedback as imprecise. */
+const IMPRECISE = 0.1;
+
+/**
+ * @example scoreGold(answer, reference, face68).score // → 0.93
+ */
+export function scoreGold(answer: AnnotationData, reference: AnnotationData, template: KeypointTemplate): GoldScore {
+  const ref = reference.instances;
+  const ans = answer.instances;
+  const feedback: GoldFeedback[] = [];
+  const n = template.points.length;
+  if (ref.length === 0) {
+    // A gold item with nothing on it: any instance drawn is wrong.
+    if (ans.length > 0) feedback.push({ code: 'extra_instance', count: ans.length });
+    return { score: ans.length === 0 ? 1 : 0, nme: null, swapped: false, perPoint: new Array(n).fill(NaN), feedback };
+  }
+  const match = matchInstances(ans, ref, template, { by: 'oks', minScore: 0.01 });
+  // A swapped face can score too low on OKS to match at all; look for it by box too.
+  const pairs = [...match.pairs];
+  const unmatchedAns = new Set(match.unmatchedA);
+  const unmatchedRef = new Set(match.unmatchedB);
+  if (unmatchedAns.size && unmatchedRef.size) {
+    const byBox = matchInstances(
+      [...unmatchedAns].map((i) => ans[i]),
+      [...unmatchedRef].map((j) => ref[j]),
+      template,
+      { by: 'iou', minScore: 0.3 },
+    );
+    const ua = [...unmatchedAns];
+    const ur = [...unmatchedRef];
+    for (const p of byBox.pairs) {
+      pairs.push({ a: ua[p.a], b: ur[p.b], score: 0 });
+      unmatchedAns.delete(ua[p.a]);
+      unmatchedRef.delete(ur[p.b]);
+    }
+  }
+  let total = 0;
+  let nmeSum = 0;
+  let nmeCount = 0;
+  let swapped = false;
+  const perPointSum = new Float64Array(n);
+  const perPointCount = new Uint32Array(n);
+  const imprecise = new Set<number>();
+  const visibility = new Set<number>();
+  for (const p of pairs) {
+    const a = ans[p.a] as Instance;
+    const r = ref[p.b] as Instance;
+    total += oks(a, r, template);
+    const e = nme(a, r, template);
+    if (Number.isFinite(e.nme)) {
+      nmeSum += e.nme;
+      nmeCount++;
+    }
+    if (template.flipPairs.length > 0 && detectSwap(a, r, template).swapped) {
+      swapped = true;
+      feedback.push({ code: 'left_right_swap', instance: p.b });
+    }
+    e.perPoint.forEach((err, i) => {
+      if (!Number.isFinite(err)) return;
+      perPointSum[i] += err;
+      perPointCount[i]++;
+      if (err > IMPRECISE) imprecise.add(i);
+      const av = a.points[i]?.[2] ?? 0;
+      const rv = r.points[i]?.[2] ?? 0;
+      if ((av === 0) !== (rv === 0)) visibility.add(i);
+    });
+  }
+  if (unmatchedRef.size) feedback.push({ code: 'missed_instance', count: unmatchedRef.size });
+  if (unmatchedAns.size) feedback.push({ code: 'extra_instance', count: unmatchedAns.size });
+  if (!swapped && imprecise.size)
+    feedback.push({ code: 'imprecise_points', points: [...imprecise].sort((x, y) => x - y) });
+  if (visibility.size) feedback.push({ code: 'visibility_mismatch', points: [...visibility].sort((x, y) => x - y) });
+  const perPoint = Array.from(perPointSum, (s, i) => (perPointCount[i] ? s / perPointCount[i] : NaN));
+  return {
+    score: total / Math.max(ref.length, ans.length),
+    nme: nmeCount ? nmeSum / nmeCount : null,
+    swapped,
+    perPoint,
+    feedback,
+  };
+}

@@ -1,0 +1,463 @@
+/**
+ * Quality: gold items and how workers score on them, worker standing (warned,
+ * suspended, reinstated), consensus when an item has its overlap, and review.
+ * Gold references are read only here and only ever returned to managers.
+ */
+import { checkAnnotation, type AnnotationData, type Instance } from '../../core/annotation.js';
+import { scoreGold, type GoldFeedback } from '../../core/quality/gold-score.js';
+import { mergeAnswers } from '../../core/quality/consensus.js';
+import type { KeypointTemplate, Point } from '../../core/templates/template.js';
+import type { Db } from '../db/database.js';
+import { withTx, type Executor } from '../db/tx.js';
+import type { Item, Project } from '../db/types.js';
+import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import type { AssignmentRepository } from '../repositories/assignment.repository.js';
+import type { ItemRepository } from '../repositories/item.repository.js';
+import type { ProjectRepository } from '../repositories/project.repository.js';
+import type { QualityRepository } from '../repositories/quality.repository.js';
+import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
+import type { Clock } from './clock.js';
+import { templateOf } from './project.service.js';
+
+/** Gold scores in a worker's rolling accuracy. */
+export const ACCURACY_WINDOW = 20;
+/** Gold scores before a worker is warned. */
+const WARN_AFTER = 3;
+
+export const REJECT_REASONS = [
+  'wrong_points',
+  'left_right_swap',
+  'missed_face',
+  'extra_face',
+  'wrong_visibility',
+  'careless',
+  'other',
+] as const;
+
+export class QualityService {
+  constructor(
+    private readonly db: Db,
+    private readonly projects: ProjectRepository,
+    private readonly items: ItemRepository,
+    private readonly assignments: AssignmentRepository,
+    private readonly quality: QualityRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  // --- gold ---------------------------------------------------------------------
+
+  /** Marks an item gold with a reference answer entered by a manager. */
+  async setGold(actor: Actor, itemId: number, data: AnnotationData, source: 'editor' | 'coco' = 'editor') {
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanManage(actor, project);
+    this.check(project, item, data);
+    await withTx(this.db, (trx) =>
+      this.quality.setGold(trx, item.id, project.id, JSON.stringify(data), source, actor.id, this.clock.now()),
+    );
+    return { itemId: item.id, gold: true };
+  }
+
+  async unsetGold(actor: Actor, itemId: number) {
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanManage(actor, project);
+    await withTx(this.db, (trx) => this.quality.unsetGold(trx, item.id));
+    return { itemId: item.id, gold: false };
+  }
+
+  /** The reference of a gold item, for managers only. */
+  async getGold(actor: Actor, itemId: number) {
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanManage(actor, project);
+    const g = await this.quality.gold(item.id);
+    if (!g) throw notFound('gold_answer');
+    return { itemId: item.id, source: g.source, data: JSON.parse(g.data) as AnnotationData };
+  }
+
+  /** Turns an item's consensus into its gold reference. */
+  async promoteConsensus(actor: Actor, itemId: number) {
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanManage(actor, project);
+    const c = await this.quality.consensus(item.id);
+    if (!c) throw conflict('no_consensus', 'This item has no consensus yet.');
+    await withTx(this.db, (trx) =>
+      this.quality.setGold(trx, item.id, project.id, c.data, 'consensus', actor.id, this.clock.now()),
+    );
+    return { itemId: item.id, gold: true };
+  }
+
+  /**
+   * Imports gold references from a COCO keypoints file: images are matched to items
+   * by `file_name`, annotations become instances. All or nothing.
+   */
+  async importGoldCoco(actor: Actor, projectId: number, coco: any) {
+    const project = await this.projects.get(projectId);
+    assertCanManage(actor, project);
+    if (!coco || !Array.isArray(coco.images) || !Array.isArray(coco.annotations)) {
+      throw badRequest('invalid_coco', 'A COCO file has "images" and "annotations" arrays.');
+    }
+    const template = templateOf(project);
+    const n = template.points.length;
+    const byImage = new Map<number, Instance[]>();
+    for (const a of coco.annotations) {
+      if (!Array.isArray(a?.keypoints) || a.keypoints.length !== 3 * n) {
+        throw badRequest(
+          'wrong_point_count',
+          `Annotation ${a?.id} has ${a?.keypoints?.length ?? 0 / 3} keypoints; the template has ${n}.`,
+        );
+      }
+      const points: Point[] = [];
+      for (let i = 0; i < n; i++) {
+        const v = Number(a.keypoints[3 * i + 2]);
+        points.push([
+          Number(a.keypoints[3 * i]),
+          Number(a.keypoints[3 * i + 1]),
+          (v === 1 || v === 2 ? v : 0) as 0 | 1 | 2,
+        ]);
+      }
+      const bbox = Array.isArray(a.bbox) && a.bbox.length === 4 ? (a.bbox.map(Number) as Instance['bbox']) : null;
+      const list = byImage.get(a.image_id) ?? [];
+      list.push({ bbox, points });
+      byImage.set(a.image_id, list);
+    }
+    const wanted = new Map<string, AnnotationData>();
+    for (const img of coco.images) wanted.set(String(img.file_name), { instances: byImage.get(img.id) ?? [] });
+    const plan: { item: Item; data: AnnotationData }[] = [];
+    const unmatched: string[] = [];
+    const names = [...wanted.keys()];
+    const found = names.length ? await this.items.byNames(projectId, names) : [];
+    const byName = new Map(found.map((i) => [i.name, i]));
+    for (const [name, data] of wanted) {
+      const item = byName.get(name);
+      if (!item) {
+        unmatched.push(name);
+        continue;
+      }
+      this.check(project, item, data);
+      plan.push({ item, data });
+    }
+    const now = this.clock.now();
+    await withTx(this.db, async (trx) => {
+      for (const p of plan)
+        await this.quality.setGold(trx, p.item.id, projectId, JSON.stringify(p.data), 'coco', actor.id, now);
+    });
+    return { marked: plan.length, unmatched };
+  }
+
+  // --- during work ----------------------------------------------------------------
+
+  /** Refuses a lease to a worker suspended in this project. */
+  async assertNotSuspended(trx: Executor, projectId: number, workerId: number) {
+    const s = await this.quality.standing(projectId, workerId, trx);
+    if (s?.status === 'suspended') {
+      throw forbidden(
+        'worker_suspended',
+        'Your accuracy on check items fell too low; a manager must reinstate you for this project.',
+      );
+    }
+  }
+
+  /** Chooses gold for this lease when the worker's share of gold is below the project's rate. */
+  async wantsGold(trx: Executor, project: Project, workerId: number): Promise<boolean> {
+    if (project.gold_rate <= 0) return false;
+    const c = await this.assignments.leaseCounts(trx, project.id, workerId);
+    return c.gold < project.gold_rate * (c.total + 1);
+  }
+
+  /** Scores a gold submission and updates the worker's standing, in the submit's transaction. */
+  async scoreInTx(
+    trx: Executor,
+    project: Project,
+    annotationId: number,
+    itemId: number,
+    workerId: number,
+    data: AnnotationData,
+  ) {
+    const gold = await this.quality.gold(itemId, trx);
+    if (!gold) return;
+    const template = templateOf(project);
+    const result = scoreGold(data, JSON.parse(gold.data) as AnnotationData, template);
+    const now = this.clock.now();
+    await this.quality.insertScore(trx, {
+      annotation_id: annotationId,
+      project_id: project.id,
+      item_id: itemId,
+      worker_id: workerId,
+      score: result.score,
+      nme: result.nme,
+      swapped: result.swapped ? 1 : 0,
+      feedback: JSON.stringify(result.feedback),
+      per_point: JSON.stringify(result.perPoint.map((x) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null))),
+      created_at: now,
+    });
+    const prior = await this.quality.standing(project.id, workerId, trx);
+    const goldCount = (prior?.gold_count ?? 0) + 1;
+    const scores = await this.quality.recentScores(project.id, workerId, Math.min(goldCount, ACCURACY_WINDOW), trx);
+    const accuracy = scores.reduce((s, r) => s + r.score, 0) / scores.length;
+    let status: 'active' | 'warned' | 'suspended' = prior?.status === 'suspended' ? 'suspended' : 'active';
+    let reason: string | null = prior?.reason ?? null;
+    if (status !== 'suspended') {
+      if (goldCount >= project.min_gold && accuracy < project.suspend_below) {
+        status = 'suspended';
+        reason = 'accuracy_below_suspension';
+      } else if (goldCount >= WARN_AFTER && accuracy < project.warn_below) {
+        status = 'warned';
+        reason = 'accuracy_below_warning';
+      } else {
+        reason = null;
+      }
+    }
+    await this.quality.upsertStanding(trx, {
+      project_id: project.id,
+      worker_id: workerId,
+      status,
+      accuracy,
+      gold_count: goldCount,
+      reason,
+      updated_at: now,
+    });
+  }
+
+  /**
+   * When an item has its overlap: merges the answers, stores the consensus, and acts
+   * on poor agreement (more overlap or review, by project setting); a share of items
+   * is also sampled for review. Runs in the submit's transaction.
+   */
+  async onItemComplete(trx: Executor, project: Project, itemId: number) {
+    const answers = await this.quality.liveAnswers(itemId, trx);
+    if (answers.length === 0) return;
+    const template = templateOf(project);
+    const parsed = answers.map((a) => JSON.parse(a.data) as AnnotationData);
+    const weights =
+      project.consensus_method === 'weighted'
+        ? await Promise.all(
+            answers.map(async (a) =>
+              Math.max(0.05, (await this.quality.standing(project.id, a.worker_id, trx))?.accuracy ?? 0.5),
+            ),
+          )
+        : undefined;
+    const merged = consensusOf(parsed, template, weights);
+    await this.quality.upsertConsensus(trx, {
+      item_id: itemId,
+      project_id: project.id,
+      data: JSON.stringify(merged.data),
+      agreement: merged.agreement,
+      details: JSON.stringify(merged.details),
+      submissions: answers.length,
+      created_at: this.clock.now(),
+    });
+    if (answers.length > 1 && merged.agreement < project.agreement_threshold) {
+      if (project.low_agreement_action === 'more_overlap') {
+        await this.assignments.addOverlap(trx, itemId, project.overlap, 1);
+        return;
+      }
+      if (project.low_agreement_action === 'review') {
+        await this.quality.setReviewState(trx, itemId, 'flagged');
+        return;
+      }
+    }
+    if (project.review_rate > 0 && sampled(itemId, project.review_rate))
+      await this.quality.setReviewState(trx, itemId, 'sampled');
+  }
+
+  // --- standing -------------------------------------------------------------------
+
+  async reinstate(actor: Actor, projectId: number, workerId: number) {
+    const project = await this.projects.get(projectId);
+    assertCanManage(actor, project);
+    const prior = await this.quality.standing(projectId, workerId);
+    if (!prior) throw notFound('worker_standing');
+    await withTx(this.db, (trx) =>
+      this.quality.upsertStanding(trx, {
+        project_id: projectId,
+        worker_id: workerId,
+        status: 'active',
+        accuracy: null,
+        // The rolling window starts again: a fresh run of gold decides from here.
+        gold_count: 0,
+        reason: 'reinstated',
+        updated_at: this.clock.now(),
+      }),
+    );
+    return { workerId, status: 'active' as const };
+  }
+
+  /** What a worker is told about their own quality: no reference coordinates, ever. */
+  async myQuality(actor: Actor, projectId: number) {
+    requireRole(actor, 'worker');
+    const project = await this.projects.get(projectId);
+    if (!project || project.org_id !== actor.org_id) throw notFound('project');
+    const s = await this.quality.standing(projectId, actor.id);
+    const recent = await this.quality.recentScores(projectId, actor.id, 10);
+    const rejections = await this.quality.rejectionsFor(actor.id, projectId);
+    return {
+      status: s?.status ?? 'active',
+      accuracy: s?.accuracy ?? null,
+      checked: s?.gold_count ?? 0,
+      thresholds: { warnBelow: project.warn_below, suspendBelow: project.suspend_below },
+      feedback: recent.map((r) => ({
+        score: Math.round(r.score * 100) / 100,
+        problems: JSON.parse(r.feedback) as GoldFeedback[],
+        at: new Date(r.created_at).toISOString(),
+      })),
+      rejections: rejections.map((r) => ({
+        itemId: r.item_id,
+        reason: r.reason_code,
+        comment: r.comment,
+        at: new Date(r.created_at).toISOString(),
+      })),
+    };
+  }
+
+  /** The quality page: workers, trends, hardest points, agreement distribution. */
+  async stats(actor: Actor, projectId: number) {
+    const project = await this.projects.get(projectId);
+    assertCanView(actor, project);
+    if (actor.role === 'client') throw forbidden('role_not_allowed', 'Quality figures are for the base’s staff.');
+    const template = templateOf(project);
+    const workers = await this.quality.workerTable(projectId);
+    const daily = await this.quality.dailyScores(projectId);
+    const sums = new Float64Array(template.points.length);
+    const counts = new Uint32Array(template.points.length);
+    for (const r of await this.quality.perPointRows(projectId)) {
+      (JSON.parse(r.per_point!) as (number | null)[]).forEach((e, i) => {
+        if (e !== null && i < sums.length) {
+          sums[i] += e;
+          counts[i]++;
+        }
+      });
+    }
+    const agreements = (await this.quality.agreements(projectId)).map((a) => a.agreement);
+    const bins = new Array(10).fill(0);
+    for (const a of agreements) bins[Math.min(9, Math.max(0, Math.floor(a * 10)))]++;
+    return {
+      workers: workers.map((w) => ({
+        id: w.id,
+        username: w.username,
+        name: w.display_name,
+        status: w.status,
+        accuracy: w.accuracy,
+        checked: w.gold_count,
+        reason: w.reason,
+      })),
+      trend: daily.map((d) => ({
+        workerId: d.workerId,
+        day: new Date(d.day * 86_400_000).toISOString().slice(0, 10),
+        score: d.score,
+        n: d.n,
+      })),
+      pointError: template.points.map((p, i) => ({
+        index: i,
+        id: p.id,
+        name: p.name,
+        error: counts[i] ? sums[i] / counts[i] : null,
+      })),
+      agreement: { bins: bins.map((n, i) => ({ from: i / 10, to: (i + 1) / 10, items: n })), items: agreements.length },
+    };
+  }
+
+  // --- review ---------------------------------------------------------------------
+
+  /** The next item for a reviewer, with each answer and the consensus. */
+  async nextReview(actor: Actor, projectId: number) {
+    requireRole(actor, 'reviewer', 'manager', 'admin');
+    const project = await this.projects.get(projectId);
+    assertCanView(actor, project);
+    const next = await this.quality.nextForReview(projectId, actor.id);
+    if (!next) return null;
+    const item = (await this.items.get(next.id))!;
+    const answers = await this.quality.liveAnswers(item.id);
+    const c = await this.quality.consensus(item.id);
+    return {
+      item: { id: item.id, name: item.name, width: item.width, height: item.height, reason: next.review_state },
+      imageUrl: `/api/items/${item.id}/image`,
+      consensus: c ? { data: JSON.parse(c.data) as AnnotationData, agreement: c.agreement } : null,
+      submissions: answers.map((a) => ({
+        annotationId: a.id,
+        workerId: a.worker_id,
+        status: a.status,
+        data: JSON.parse(a.data) as AnnotationData,
+      })),
+    };
+  }
+
+  /**
+   * Accepts or rejects one answer. A rejected answer's slot goes back to the pool so
+   * another worker redoes it, its consensus is dropped, and its worker sees the reason.
+   */
+  async review(
+    actor: Actor,
+    annotationId: number,
+    verdict: 'accept' | 'reject',
+    reasonCode: string | null,
+    comment: string | null,
+  ) {
+    requireRole(actor, 'reviewer', 'manager', 'admin');
+    const ann = await this.db.selectFrom('annotations').selectAll().where('id', '=', annotationId).executeTakeFirst();
+    if (!ann) throw notFound('annotation');
+    const project = await this.projects.get(ann.project_id);
+    assertCanView(actor, project);
+    if (ann.worker_id === actor.id) throw forbidden('own_work', 'Nobody reviews their own answers.');
+    if (verdict === 'reject' && !reasonCode) throw badRequest('reason_required', 'A rejection needs a reason.');
+    if (ann.status !== 'submitted') throw conflict('already_reviewed', `This answer was already ${ann.status}.`);
+    const now = this.clock.now();
+    await withTx(this.db, async (trx) => {
+      await this.quality.insertReview(trx, {
+        project_id: ann.project_id,
+        item_id: ann.item_id,
+        annotation_id: ann.id,
+        reviewer_id: actor.id,
+        verdict,
+        reason_code: reasonCode,
+        comment,
+        created_at: now,
+      });
+      await this.quality.setAnnotationStatus(trx, ann.id, verdict === 'accept' ? 'accepted' : 'rejected');
+      if (verdict === 'reject') {
+        await this.assignments.unsubmit(trx, ann.item_id, project.overlap);
+        await this.quality.deleteConsensus(trx, ann.item_id);
+      }
+      const open = (await this.quality.liveAnswers(ann.item_id, trx)).some((a) => a.status === 'submitted');
+      if (!open) await this.quality.setReviewState(trx, ann.item_id, 'reviewed');
+    });
+    return { annotationId, verdict };
+  }
+
+  private async itemAndProject(itemId: number) {
+    const item = await this.items.get(itemId);
+    if (!item) throw notFound('item');
+    const project = await this.projects.get(item.project_id);
+    return { item, project: project! };
+  }
+
+  private check(project: Project, item: Item, data: AnnotationData) {
+    const problems = checkAnnotation(templateOf(project), item.width, item.height, data, project.max_instances);
+    if (problems.length > 0) throw badRequest(problems[0].code, problems.map((p) => p.message).join('; '), problems);
+  }
+}
+
+/** Deterministic sampling, so two processes agree on which items are sampled. */
+function sampled(itemId: number, rate: number): boolean {
+  const h = Math.imul(itemId ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  return h / 2 ** 32 < rate;
+}
+
+/** The consensus of N answers, in the stored answer format plus agreement details. */
+export function consensusOf(answers: AnnotationData[], template: KeypointTemplate, weights?: number[]) {
+  const r = mergeAnswers(
+    answers.map((a) => a.instances),
+    template,
+    weights ? { weights, method: 'geometric-median' } : {},
+  );
+  return {
+    data: { instances: r.instances.map((i) => ({ bbox: i.bbox, points: i.points })) } as AnnotationData,
+    agreement: r.agreement,
+    details: {
+      instances: r.instances.map((i) => ({
+        oks: i.agreement.oks,
+        support: i.agreement.support,
+        perPoint: i.agreement.perPoint.map((x) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null)),
+      })),
+      unmerged: r.unmerged.length,
+    },
+  };
+}
