@@ -26,6 +26,7 @@ import { projectRoutes } from './routes/projects/projects.routes.js';
 import { itemRoutes } from './routes/items/items.routes.js';
 import { workRoutes } from './routes/work/work.routes.js';
 import { userRoutes } from './routes/users/users.routes.js';
+import { qualityRoutes } from './routes/quality/quality.routes.js';
 
 export const SESSION_COOKIE = 'shugu_session';
 
@@ -95,6 +96,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
   await app.register(projectRoutes(ctx), { prefix: '/api' });
   await app.register(itemRoutes(ctx), { prefix: '/api' });
   await app.register(workRoutes(ctx), { prefix: '/api' });
+  await app.register(qualityRoutes(ctx), { prefix: '/api' });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   const webDir = options.webDir ?? defaultWebDir();

@@ -39,7 +39,32 @@ export const projectSettings = {
   pieceRateFen: z.number().int().min(0).max(100_000),
   maxInstances: z.number().int().min(1).max(MAX_INSTANCES),
   instructions: z.string().max(100_000),
+  /** Share of each worker's items that are hidden gold checks; above half is mostly testing. */
+  goldRate: z.number().min(0).max(0.5),
+  /** Rolling gold accuracy (mean OKS, 0–1) under which a worker is warned, and suspended. */
+  warnBelow: z.number().min(0).max(1),
+  suspendBelow: z.number().min(0).max(1),
+  /** Gold items a worker is scored on before a suspension can happen. */
+  minGold: z.number().int().min(1).max(100),
+  /** Share of completed items sampled for review. */
+  reviewRate: z.number().min(0).max(1),
+  /** Consensus agreement (0–1) under which an item gets more overlap or goes to review. */
+  agreementThreshold: z.number().min(0).max(1),
+  lowAgreementAction: z.enum(['review', 'more_overlap', 'none']),
+  /** `weighted` weighs each worker by gold accuracy (geometric median). */
+  consensusMethod: z.enum(['median', 'weighted']),
 };
+
+const qualitySettings = z.object({
+  goldRate: projectSettings.goldRate,
+  warnBelow: projectSettings.warnBelow,
+  suspendBelow: projectSettings.suspendBelow,
+  minGold: projectSettings.minGold,
+  reviewRate: projectSettings.reviewRate,
+  agreementThreshold: projectSettings.agreementThreshold,
+  lowAgreementAction: projectSettings.lowAgreementAction,
+  consensusMethod: projectSettings.consensusMethod,
+});
 
 export const projectBody = z
   .object({
@@ -53,6 +78,7 @@ export const projectBody = z
     maxInstances: projectSettings.maxInstances.default(20),
     instructions: projectSettings.instructions.default(''),
   })
+  .extend(qualitySettings.partial().shape)
   .refine((b) => (b.templateId ? 1 : 0) + (b.template ? 1 : 0) === 1, {
     message: 'give either templateId (a built-in template) or template (a custom one)',
   });
@@ -67,6 +93,7 @@ export const projectPatch = z
     instructions: projectSettings.instructions,
     status: z.enum(['active', 'paused', 'archived']),
   })
+  .extend(qualitySettings.shape)
   .partial();
 
 export const pageQuery = z.object({
@@ -85,6 +112,21 @@ export const submitBody = z.object({
 export const skipBody = z.object({
   reason: z.enum(['no_face', 'bad_image', 'unclear_rules', 'too_hard', 'other']),
   comment: z.string().max(500).optional(),
+});
+
+export const goldBody = z.object({ data: annotationDataSchema });
+
+export const reviewBody = z.object({
+  verdict: z.enum(['accept', 'reject']),
+  reasonCode: z
+    .enum(['wrong_points', 'left_right_swap', 'missed_face', 'extra_face', 'wrong_visibility', 'careless', 'other'])
+    .optional(),
+  comment: z.string().max(1000).optional(),
+});
+
+export const workerParam = z.object({
+  id: z.coerce.number().int().positive(),
+  workerId: z.coerce.number().int().positive(),
 });
 
 export type ProjectBody = z.infer<typeof projectBody>;

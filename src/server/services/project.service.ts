@@ -24,7 +24,30 @@ export function projectView(p: Project) {
     pieceRateFen: p.piece_rate_fen,
     maxInstances: p.max_instances,
     status: p.status,
+    quality: {
+      goldRate: p.gold_rate,
+      warnBelow: p.warn_below,
+      suspendBelow: p.suspend_below,
+      minGold: p.min_gold,
+      reviewRate: p.review_rate,
+      agreementThreshold: p.agreement_threshold,
+      lowAgreementAction: p.low_agreement_action,
+      consensusMethod: p.consensus_method,
+    },
     createdAt: new Date(p.created_at).toISOString(),
+  };
+}
+
+function qualityColumns(b: Partial<ProjectPatch>) {
+  return {
+    gold_rate: b.goldRate,
+    warn_below: b.warnBelow,
+    suspend_below: b.suspendBelow,
+    min_gold: b.minGold,
+    review_rate: b.reviewRate,
+    agreement_threshold: b.agreementThreshold,
+    low_agreement_action: b.lowAgreementAction,
+    consensus_method: b.consensusMethod,
   };
 }
 
@@ -71,6 +94,7 @@ export class ProjectService {
       status: 'active',
       created_by: actor.id,
       created_at: this.clock.now(),
+      ...qualityColumns(body),
     });
     return projectView(row);
   }
@@ -107,6 +131,7 @@ export class ProjectService {
       max_instances: patch.maxInstances,
       instructions: patch.instructions,
       status: patch.status,
+      ...qualityColumns(patch),
     });
     if (patch.overlap !== undefined && patch.overlap !== p.overlap) await this.projects.reopenItems(id, patch.overlap);
     return projectView(row);

@@ -259,6 +259,21 @@ export class QualityService {
       await this.quality.setReviewState(trx, itemId, 'sampled');
   }
 
+  /** An item's consensus with its agreement figures (staff and the client). */
+  async itemConsensus(actor: Actor, itemId: number) {
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanView(actor, project);
+    const c = await this.quality.consensus(item.id);
+    if (!c) throw notFound('consensus');
+    return {
+      itemId: item.id,
+      data: JSON.parse(c.data) as AnnotationData,
+      agreement: c.agreement,
+      details: JSON.parse(c.details),
+      submissions: c.submissions,
+    };
+  }
+
   // --- standing -------------------------------------------------------------------
 
   async reinstate(actor: Actor, projectId: number, workerId: number) {

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { goldBody, idParam, reviewBody, workerParam } from '../../../core/api/schemas.js';
+import { actorOf } from '../../app.js';
+import type { Context } from '../../context.js';
+
+export const qualityRoutes =
+  (ctx: Context): FastifyPluginAsyncZod =>
+  async (app) => {
+    const q = ctx.services.quality;
+
+    app.put('/items/:id/gold', { schema: { tags: ['quality'], params: idParam, body: goldBody } }, async (request) =>
+      q.setGold(actorOf(request), request.params.id, request.body.data),
+    );
+    app.get('/items/:id/gold', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.getGold(actorOf(request), request.params.id),
+    );
+    app.delete('/items/:id/gold', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.unsetGold(actorOf(request), request.params.id),
+    );
+    app.post('/items/:id/gold/promote', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.promoteConsensus(actorOf(request), request.params.id),
+    );
+    /** Gold references from a COCO keypoints file (JSON body), matched to items by file name. */
+    app.post('/projects/:id/gold/coco', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.importGoldCoco(actorOf(request), request.params.id, request.body),
+    );
+
+    app.get('/projects/:id/quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.stats(actorOf(request), request.params.id),
+    );
+    app.get('/projects/:id/my-quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.myQuality(actorOf(request), request.params.id),
+    );
+    app.post(
+      '/projects/:id/workers/:workerId/reinstate',
+      { schema: { tags: ['quality'], params: workerParam } },
+      async (request) => q.reinstate(actorOf(request), request.params.id, request.params.workerId),
+    );
+
+    app.get('/projects/:id/review/next', { schema: { tags: ['quality'], params: idParam } }, async (request) => ({
+      review: await q.nextReview(actorOf(request), request.params.id),
+    }));
+    app.post(
+      '/annotations/:id/review',
+      { schema: { tags: ['quality'], params: idParam, body: reviewBody } },
+      async (request) =>
+        q.review(
+          actorOf(request),
+          request.params.id,
+          request.body.verdict,
+          request.body.reasonCode ?? null,
+          request.body.comment ?? null,
+        ),
+    );
+
+    app.get('/items/:id/consensus', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.itemConsensus(actorOf(request), request.params.id),
+    );
+  };
