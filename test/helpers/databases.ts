@@ -30,8 +30,7 @@ const pgAvailable = await reachable(pgAdminUrl);
 if (pgRequired && !pgAvailable) {
   throw new Error(`SHUGU_TEST_PG is set but no PostgreSQL answers at ${pgAdminUrl}`);
 }
-if (!pgAvailable && !process.env.SHUGU_PG_SKIP_NOTICE_SHOWN) {
-  process.env.SHUGU_PG_SKIP_NOTICE_SHOWN = '1';
+if (!pgAvailable) {
   console.warn(
     `PostgreSQL tests skipped: no server at ${pgAdminUrl}. Install one (apt-get install postgresql) or set SHUGU_TEST_PG to its URL.`,
   );

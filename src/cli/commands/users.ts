@@ -14,6 +14,7 @@ export async function usersAddCommand(
   if (!ROLES.includes(opts.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   const ctx = await createContext(configFrom(flags));
   try {
+    if (!(await ctx.repos.orgs.get(Number(opts.org)))) throw new Error(`there is no organisation ${opts.org}`);
     const password = opts.password ?? randomBytes(9).toString('base64url');
     const user = await UserService.insert(
       ctx.repos.users,
