@@ -64,6 +64,16 @@ export interface Project {
   pieceRateFen: number;
   maxInstances: number;
   status: 'active' | 'paused' | 'archived';
+  quality: {
+    goldRate: number;
+    warnBelow: number;
+    suspendBelow: number;
+    minGold: number;
+    reviewRate: number;
+    agreementThreshold: number;
+    lowAgreementAction: 'review' | 'more_overlap' | 'none';
+    consensusMethod: 'median' | 'weighted';
+  };
   createdAt: string;
   progress?: Progress;
 }

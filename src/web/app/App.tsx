@@ -4,6 +4,9 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { ItemPage } from '../features/manager/ItemPage';
 import { ProjectPage } from '../features/manager/ProjectPage';
 import { ProjectsPage } from '../features/manager/ProjectsPage';
+import { GoldEditorPage } from '../features/manager/GoldEditorPage';
+import { QualityPage } from '../features/quality/QualityPage';
+import { ReviewPage } from '../features/quality/ReviewPage';
 import { WorkerHome } from '../features/worker/WorkerHome';
 import { Workspace } from '../features/worker/Workspace';
 import { useI18n } from '../i18n';
@@ -40,8 +43,12 @@ export function App() {
   let page: React.ReactNode;
   let m;
   if (user.role === 'worker') page = <WorkerHome user={user} />;
+  else if ((m = match('/projects/:id/items/:itemId/gold', path)) && user.role !== 'client')
+    return <GoldEditorPage projectId={Number(m.id)} itemId={Number(m.itemId)} />;
   else if ((m = match('/projects/:id/items/:itemId', path)))
     page = <ItemPage itemId={Number(m.itemId)} projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/quality', path))) page = <QualityPage projectId={Number(m.id)} />;
+  else if ((m = match('/projects/:id/review', path))) page = <ReviewPage projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={Number(m.id)} user={user} />;
   else page = <ProjectsPage user={user} />;
   return (

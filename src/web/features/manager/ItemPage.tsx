@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { AnnotationData } from '../../../core/annotation';
 import type { KeypointTemplate } from '../../../core/templates/template';
-import { api, type ItemDetail, type Project } from '../../api';
+import { api, ApiError, type ItemDetail, type Project } from '../../api';
 import { Link } from '../../app/router';
 import { useI18n } from '../../i18n';
 
 /** Distinct colours for up to a dozen workers' answers drawn over one image. */
-const WORKER_COLORS = [
+export const WORKER_COLORS = [
   '#e6194b',
   '#3cb44b',
   '#4363d8',
@@ -24,11 +25,31 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
   const [project, setProject] = useState<Project | null>(null);
   const [hidden, setHidden] = useState<Set<number>>(new Set());
   const [error, setError] = useState<string | null>(null);
+  const [consensus, setConsensus] = useState<{ data: AnnotationData; agreement: number } | null>(null);
+  const [gold, setGold] = useState<{ data: AnnotationData; source: string } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
 
-  useEffect(() => {
+  const load = useCallback(() => {
     api<ItemDetail>('GET', `/api/items/${itemId}`).then(setItem, (e) => setError(e.message));
     api<Project>('GET', `/api/projects/${projectId}`).then(setProject, (e) => setError(e.message));
+    api<{ data: AnnotationData; agreement: number }>('GET', `/api/items/${itemId}/consensus`).then(setConsensus, () =>
+      setConsensus(null),
+    );
+    api<{ data: AnnotationData; source: string }>('GET', `/api/items/${itemId}/gold`).then(setGold, () =>
+      setGold(null),
+    );
   }, [itemId, projectId]);
+  useEffect(load, [load]);
+
+  const act = async (fn: () => Promise<unknown>, done: string) => {
+    try {
+      await fn();
+      setMessage(done);
+      load();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : String(err));
+    }
+  };
 
   if (error) return <p className="error">{t('error.generic', { message: error })}</p>;
   if (!item || !project) return <p className="muted">{t('app.loading')}</p>;
@@ -42,9 +63,21 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
         <div className="overlay-wrap">
           <img src={`/api/items/${item.id}/image`} alt={item.name} />
           <svg viewBox={`0 0 ${item.width} ${item.height}`} className="overlay" data-testid="submission-overlay">
+            {gold && !hidden.has(-2) && (
+              <AnswerOverlay data={gold.data} template={project.template} color="#ffd43b" size={item.width} dashed />
+            )}
+            {consensus && !hidden.has(-1) && (
+              <AnswerOverlay
+                data={consensus.data}
+                template={project.template}
+                color="#ffffff"
+                size={item.width}
+                dashed
+              />
+            )}
             {item.submissions.map((s, i) =>
               hidden.has(s.id) ? null : (
-                <Answer
+                <AnswerOverlay
                   key={s.id}
                   data={s.data}
                   template={project.template}
@@ -56,6 +89,36 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
           </svg>
         </div>
         <ul className="legend">
+          {gold && (
+            <li>
+              <span className="swatch" style={{ background: '#ffd43b' }} /> {t('item.gold', { source: gold.source })}{' '}
+              <button
+                className="link"
+                onClick={() => void act(() => api('DELETE', `/api/items/${item.id}/gold`), t('item.goldRemoved'))}
+              >
+                {t('item.removeGold')}
+              </button>
+            </li>
+          )}
+          {consensus && (
+            <li>
+              <span className="swatch" style={{ background: '#fff', border: '1px solid #999' }} />{' '}
+              {t('item.consensus', { a: Math.round(consensus.agreement * 100) })}{' '}
+              <button
+                className="link"
+                data-testid="promote"
+                onClick={() => void act(() => api('POST', `/api/items/${item.id}/gold/promote`), t('item.goldSet'))}
+              >
+                {t('item.promote')}
+              </button>
+            </li>
+          )}
+          <li>
+            <Link to={`/projects/${projectId}/items/${item.id}/gold`}>
+              {gold ? t('item.editGold') : t('item.drawGold')}
+            </Link>
+          </li>
+          {message && <li className="notice small">{message}</li>}
           {item.submissions.length === 0 && <li className="muted">{t('item.none')}</li>}
           {item.submissions.map((s, i) => (
             <li key={s.id}>
@@ -81,16 +144,18 @@ export function ItemPage({ projectId, itemId }: { projectId: number; itemId: num
   );
 }
 
-function Answer({
+export function AnswerOverlay({
   data,
   template,
   color,
   size,
+  dashed = false,
 }: {
-  data: ItemDetail['submissions'][number]['data'];
+  data: AnnotationData;
   template: KeypointTemplate;
   color: string;
   size: number;
+  dashed?: boolean;
 }) {
   const r = Math.max(1.5, size / 300);
   return (
@@ -123,6 +188,7 @@ function Answer({
                 stroke={color}
                 strokeWidth={r / 2.5}
                 opacity={0.7}
+                strokeDasharray={dashed ? `${r} ${r}` : undefined}
               />
             );
           })}

@@ -3,6 +3,7 @@ import { api, type ItemSummary, type Project, type User } from '../../api';
 import { Link } from '../../app/router';
 import { useI18n } from '../../i18n';
 import { ProjectCard } from './ProjectsPage';
+import { QualitySettings } from './QualitySettings';
 
 const PAGE = 60;
 
@@ -12,6 +13,7 @@ export function ProjectPage({ projectId, user }: { projectId: number; user: User
   const [items, setItems] = useState<ItemSummary[]>([]);
   const [next, setNext] = useState<number | null>(0);
   const [error, setError] = useState<string | null>(null);
+  const [showSettings, setShowSettings] = useState(false);
 
   const loadProject = useCallback(() => {
     api<Project>('GET', `/api/projects/${projectId}`).then(setProject, (e) => setError(e.message));
@@ -35,6 +37,7 @@ export function ProjectPage({ projectId, user }: { projectId: number; user: User
   if (error) return <p className="error">{t('error.generic', { message: error })}</p>;
   if (!project) return <p className="muted">{t('app.loading')}</p>;
   const canUpload = ['admin', 'manager', 'client'].includes(user.role);
+  const canManage = ['admin', 'manager'].includes(user.role);
   return (
     <section>
       <p>
@@ -43,11 +46,27 @@ export function ProjectPage({ projectId, user }: { projectId: number; user: User
       <ul className="project-list single">
         <ProjectCard project={project} href={`/projects/${project.id}`} />
       </ul>
-      <div className="row">
+      <div className="row wrap">
         <a className="button" href={`/api/projects/${project.id}/export/coco`} download data-testid="export">
           {t('project.export')}
         </a>
+        {user.role !== 'client' && (
+          <>
+            <Link to={`/projects/${project.id}/quality`} className="button">
+              {t('quality.title')}
+            </Link>
+            <Link to={`/projects/${project.id}/review`} className="button">
+              {t('review.title')}
+            </Link>
+          </>
+        )}
+        {canManage && (
+          <button className="link" onClick={() => setShowSettings((v) => !v)} data-testid="toggle-settings">
+            {t('settings.quality')}
+          </button>
+        )}
       </div>
+      {canManage && showSettings && <QualitySettings project={project} onSaved={loadProject} />}
       {canUpload && (
         <UploadZone
           projectId={project.id}

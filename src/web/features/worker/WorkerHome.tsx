@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Project, type User } from '../../api';
 import { navigate } from '../../app/router';
-import { useI18n, localized } from '../../i18n';
+import { useI18n, localized, type MessageKey } from '../../i18n';
 
 export function WorkerHome({ user }: { user: User }) {
   const { t, locale } = useI18n();
@@ -23,6 +23,7 @@ export function WorkerHome({ user }: { user: User }) {
             <p className="muted">
               {localized(locale, p.template.name)} · ¥{(p.pieceRateFen / 100).toFixed(2)}
             </p>
+            <MyQuality projectId={p.id} />
             <button className="primary" data-testid={`start-${p.id}`} onClick={() => navigate(`/work/${p.id}`)}>
               {t('work.start')}
             </button>
@@ -30,5 +31,54 @@ export function WorkerHome({ user }: { user: User }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+interface MyQualityData {
+  status: 'active' | 'warned' | 'suspended';
+  accuracy: number | null;
+  checked: number;
+  thresholds: { warnBelow: number; suspendBelow: number };
+  feedback: { score: number; problems: { code: string; points?: number[]; count?: number }[]; at: string }[];
+  rejections: { itemId: number; reason: string | null; comment: string | null; at: string }[];
+}
+
+/** A worker's own accuracy and what went wrong, in words: never the reference itself. */
+function MyQuality({ projectId }: { projectId: number }) {
+  const { t } = useI18n();
+  const [q, setQ] = useState<MyQualityData | null>(null);
+  useEffect(() => {
+    api<MyQualityData>('GET', `/api/projects/${projectId}/my-quality`).then(setQ, () => {});
+  }, [projectId]);
+  if (!q || (q.checked === 0 && q.rejections.length === 0 && q.status === 'active')) return null;
+  const problems = [...new Set(q.feedback.flatMap((f) => f.problems.map((p) => p.code)))];
+  return (
+    <div className={`my-quality ${q.status}`} data-testid={`my-quality-${projectId}`}>
+      <p>
+        {t('myq.accuracy', { a: q.accuracy === null ? '—' : Math.round(q.accuracy * 100), n: q.checked })} ·{' '}
+        <b>{t(`quality.status.${q.status}` as MessageKey)}</b>
+      </p>
+      {q.status === 'warned' && (
+        <p className="small">{t('myq.warned', { w: Math.round(q.thresholds.warnBelow * 100) })}</p>
+      )}
+      {q.status === 'suspended' && <p className="small">{t('myq.suspended')}</p>}
+      {problems.length > 0 && (
+        <ul className="small">
+          {problems.map((c) => (
+            <li key={c}>{t(`myq.problem.${c}` as MessageKey)}</li>
+          ))}
+        </ul>
+      )}
+      {q.rejections.length > 0 && (
+        <ul className="small">
+          {q.rejections.slice(0, 5).map((r, i) => (
+            <li key={i}>
+              {t('myq.rejected', { reason: t(`review.code.${r.reason ?? 'other'}` as MessageKey) })}
+              {r.comment ? `：${r.comment}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -303,11 +303,11 @@ function formatMs(ms: number) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-function useEditorState(editor: Editor) {
+export function useEditorState(editor: Editor) {
   return useSyncExternalStore(editor.onChange, editor.getSnapshot);
 }
 
-function SidePanel({ editor, project, locale }: { editor: Editor; project: Project; locale: 'zh-CN' | 'en' }) {
+export function SidePanel({ editor, project, locale }: { editor: Editor; project: Project; locale: 'zh-CN' | 'en' }) {
   const { t } = useI18n();
   const snap = useEditorState(editor);
   const next = editor.nextPointInfo();
@@ -392,7 +392,7 @@ function SidePanel({ editor, project, locale }: { editor: Editor; project: Proje
   );
 }
 
-function HelpToggle({ editor }: { editor: Editor }) {
+export function HelpToggle({ editor }: { editor: Editor }) {
   const snap = useEditorState(editor);
   return snap.session.helpOpen ? <HelpOverlay onClose={() => editor.toggleHelp()} /> : null;
 }

@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { api, ApiError, type Project } from '../../api';
+import { useI18n } from '../../i18n';
+
+/** The project's quality rules: gold share, thresholds, review and consensus. */
+export function QualitySettings({ project, onSaved }: { project: Project; onSaved: () => void }) {
+  const { t } = useI18n();
+  const q = project.quality;
+  const [goldPct, setGoldPct] = useState(String(Math.round(q.goldRate * 100)));
+  const [warnPct, setWarnPct] = useState(String(Math.round(q.warnBelow * 100)));
+  const [suspendPct, setSuspendPct] = useState(String(Math.round(q.suspendBelow * 100)));
+  const [minGold, setMinGold] = useState(String(q.minGold));
+  const [reviewPct, setReviewPct] = useState(String(Math.round(q.reviewRate * 100)));
+  const [agreementPct, setAgreementPct] = useState(String(Math.round(q.agreementThreshold * 100)));
+  const [action, setAction] = useState(q.lowAgreementAction);
+  const [method, setMethod] = useState(q.consensusMethod);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    try {
+      await api('PATCH', `/api/projects/${project.id}`, {
+        goldRate: Number(goldPct) / 100,
+        warnBelow: Number(warnPct) / 100,
+        suspendBelow: Number(suspendPct) / 100,
+        minGold: Number(minGold),
+        reviewRate: Number(reviewPct) / 100,
+        agreementThreshold: Number(agreementPct) / 100,
+        lowAgreementAction: action,
+        consensusMethod: method,
+      });
+      setMessage(t('settings.saved'));
+      onSaved();
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  const pct = (label: string, value: string, set: (v: string) => void, name: string, max = 100) => (
+    <label>
+      {label}
+      <input name={name} type="number" min={0} max={max} value={value} onChange={(e) => set(e.target.value)} />
+    </label>
+  );
+  return (
+    <form className="card form-grid" onSubmit={save} data-testid="quality-settings">
+      <h3 className="wide">{t('settings.quality')}</h3>
+      {pct(t('settings.goldPct'), goldPct, setGoldPct, 'goldPct', 50)}
+      {pct(t('settings.warnPct'), warnPct, setWarnPct, 'warnPct')}
+      {pct(t('settings.suspendPct'), suspendPct, setSuspendPct, 'suspendPct')}
+      <label>
+        {t('settings.minGold')}
+        <input
+          name="minGold"
+          type="number"
+          min={1}
+          max={100}
+          value={minGold}
+          onChange={(e) => setMinGold(e.target.value)}
+        />
+      </label>
+      {pct(t('settings.reviewPct'), reviewPct, setReviewPct, 'reviewPct')}
+      {pct(t('settings.agreementPct'), agreementPct, setAgreementPct, 'agreementPct')}
+      <label>
+        {t('settings.lowAgreement')}
+        <select value={action} onChange={(e) => setAction(e.target.value as typeof action)}>
+          <option value="review">{t('settings.action.review')}</option>
+          <option value="more_overlap">{t('settings.action.more_overlap')}</option>
+          <option value="none">{t('settings.action.none')}</option>
+        </select>
+      </label>
+      <label>
+        {t('settings.method')}
+        <select value={method} onChange={(e) => setMethod(e.target.value as typeof method)}>
+          <option value="median">{t('settings.method.median')}</option>
+          <option value="weighted">{t('settings.method.weighted')}</option>
+        </select>
+      </label>
+      <div className="wide row">
+        <button className="primary" type="submit">
+          {t('settings.save')}
+        </button>
+        {message && <span className="small">{message}</span>}
+      </div>
+    </form>
+  );
+}
