@@ -43,6 +43,8 @@ export function QualityPage({ projectId }: { projectId: number }) {
         return p ? Math.round(p.score * 100) / 100 : null;
       }),
       connectNulls: true,
+      showSymbol: true,
+      symbolSize: 8,
     }));
     return {
       tooltip: { trigger: 'axis' },
