@@ -128,6 +128,19 @@ describe.each(dialects)('quality on %s', (dialect) => {
       }
     }
     const refused = await lease(w.headers, project.id);
+    // Its answers on regular items are no longer trusted: rejected, and the items reopened.
+    const spammerId = (await t.ctx.repos.users.findByUsername('spammer'))!.id;
+    const regular = await t.ctx.db
+      .selectFrom('annotations')
+      .innerJoin('items', 'items.id', 'annotations.item_id')
+      .select(['annotations.status', 'items.submitted', 'items.claimed', 'items.open'])
+      .where('annotations.worker_id', '=', spammerId)
+      .where('items.is_gold', '=', 0)
+      .execute();
+    expect(regular.length).toBeGreaterThan(0);
+    expect(regular.every((r) => r.status === 'rejected' && r.submitted === 0 && r.claimed === 0 && r.open === 1)).toBe(
+      true,
+    );
     expect(refused.res.statusCode).toBe(403);
     expect(refused.res.json().error.id).toBe('worker_suspended');
     const mine = (await inject('GET', `/api/projects/${project.id}/my-quality`, w.headers)).json();

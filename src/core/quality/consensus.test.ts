@@ -374,3 +374,26 @@ describe('mergeAnswers', () => {
     expect(r.instances[0].agreement.perPoint[1]).toBeCloseTo(1 / 3, 12);
   });
 });
+
+describe('weightQuorum', () => {
+  it('lets one accurate worker outweigh two inaccurate ones who agree with each other', () => {
+    const template = {
+      points: [0, 1, 2].map((i) => ({ sigma: 0.05, id: `p${i}` })) as any,
+      normalization: null,
+    };
+    const face = (x: number) => ({
+      bbox: [x, 0, 40, 40] as [number, number, number, number],
+      points: [
+        [x + 5, 10, 2],
+        [x + 35, 10, 2],
+        [x + 20, 30, 2],
+      ] as any,
+    });
+    const answers = [[face(0)], [face(200)], [face(201)]];
+    const byCount = mergeAnswers(answers, template);
+    expect(byCount.instances[0].points[0][0]).toBeGreaterThan(200);
+    const byWeight = mergeAnswers(answers, template, { weights: [0.9, 0.05, 0.05], weightQuorum: 0.5 });
+    expect(byWeight.instances).toHaveLength(1);
+    expect(byWeight.instances[0].points[0][0]).toBe(5);
+  });
+});

@@ -63,6 +63,12 @@ export interface MergePointsOptions {
 export interface ConsensusOptions extends MergePointsOptions {
   /** Minimum number of workers that must have found an instance (default a strict majority: ⌊N/2⌋ + 1). */
   quorum?: number;
+  /**
+   * With weights: the share of the total weight a cluster needs to be merged, instead
+   * of the head count of `quorum`. Two low-accuracy workers who agree with each other
+   * then cannot outvote one accurate worker.
+   */
+  weightQuorum?: number;
   /** Worker whose instances seed the clusters (default the one with most instances). */
   pivot?: number;
   /**
@@ -433,6 +439,13 @@ function mergeBoxes(
     }
   }
   if (cnt === 0) return null;
+  if (cnt === 3 && ws[0] === ws[1] && ws[1] === ws[2]) {
+    const bx0 = median3(xs[0], xs[1], xs[2]);
+    const by0 = median3(ys[0], ys[1], ys[2]);
+    const bx1 = median3(x1s[0], x1s[1], x1s[2]);
+    const by1 = median3(y1s[0], y1s[1], y1s[2]);
+    return [bx0, by0, Math.max(0, bx1 - bx0), Math.max(0, by1 - by0)];
+  }
   const x0 = weightedMedian(xs, ws, cnt, sortV, sortW);
   const y0 = weightedMedian(ys, ws, cnt, sortV, sortW);
   const x1 = weightedMedian(x1s, ws, cnt, sortV, sortW);
@@ -539,6 +552,8 @@ export function mergeAnswers(
   const clusters =
     m > 0 ? clusterInstances(answers, template, pivot, options.match?.by ?? 'iou', options.match?.minScore ?? 0.3) : [];
 
+  let weightSum = 0;
+  if (weights) for (let w = 0; w < m; w++) weightSum += weights[w];
   const invVars = inverseVariances(template);
   const len = 3 * n;
   S.ensureWorkers(m);
@@ -570,8 +585,10 @@ export function mergeAnswers(
       wTotal += rowWeights[k] = weights ? weights[w] : 1;
       k++;
     }
-    if (k < quorum) {
-      unmerged.push({ members: members.slice(), support: k });
+    const short =
+      options.weightQuorum !== undefined && weights ? wTotal < options.weightQuorum * weightSum : k < quorum;
+    if (short) {
+      unmerged.push({ members, support: k });
       continue;
     }
     if (wTotal === 0) rowWeights.fill(1, 0, k);
@@ -645,7 +662,7 @@ export function mergeAnswers(
       bbox,
       points,
       agreement: { perPoint, within: withinShare, oks: instOks, support: k },
-      members: members.slice(),
+      members,
     });
   }
   const agreement = clusters.length > 0 ? oksTotal / (m * clusters.length) : 1;

@@ -181,6 +181,19 @@ export class QualityRepository {
       .execute();
   }
 
+  /** A worker's answers on regular items that no reviewer has accepted. */
+  unreviewedAnswers(trx: Executor, projectId: number, workerId: number) {
+    return trx
+      .selectFrom('annotations')
+      .innerJoin('items', 'items.id', 'annotations.item_id')
+      .select(['annotations.id', 'annotations.item_id'])
+      .where('annotations.project_id', '=', projectId)
+      .where('annotations.worker_id', '=', workerId)
+      .where('annotations.status', '=', 'submitted')
+      .where('items.is_gold', '=', 0)
+      .execute();
+  }
+
   // --- review ---------------------------------------------------------------------
 
   setReviewState(trx: Executor, itemId: number, state: 'none' | 'flagged' | 'sampled' | 'reviewed') {

@@ -160,7 +160,10 @@ export class QualityService {
   async wantsGold(trx: Executor, project: Project, workerId: number): Promise<boolean> {
     if (project.gold_rate <= 0) return false;
     const c = await this.assignments.leaseCounts(trx, project.id, workerId);
-    return c.gold < project.gold_rate * (c.total + 1);
+    // A new worker meets gold at twice the rate until `min_gold` checks are in, so a
+    // spammer is found within a few dozen items rather than min_gold / gold_rate.
+    const rate = c.gold < project.min_gold ? Math.min(0.5, 2 * project.gold_rate) : project.gold_rate;
+    return c.gold < rate * (c.total + 1);
   }
 
   /** Scores a gold submission and updates the worker's standing, in the submit's transaction. */
@@ -199,6 +202,7 @@ export class QualityService {
       if (goldCount >= project.min_gold && accuracy < project.suspend_below) {
         status = 'suspended';
         reason = 'accuracy_below_suspension';
+        await this.discardUnreviewedAnswers(trx, project, workerId);
       } else if (goldCount >= WARN_AFTER && accuracy < project.warn_below) {
         status = 'warned';
         reason = 'accuracy_below_warning';
@@ -272,6 +276,20 @@ export class QualityService {
       details: JSON.parse(c.details),
       submissions: c.submissions,
     };
+  }
+
+  /**
+   * A suspended worker's answers that nobody has accepted yet are not trusted: they
+   * are rejected, their slots go back to the pool and affected consensus is dropped,
+   * so other workers redo those items.
+   */
+  private async discardUnreviewedAnswers(trx: Executor, project: Project, workerId: number) {
+    const rows = await this.quality.unreviewedAnswers(trx, project.id, workerId);
+    for (const r of rows) {
+      await this.quality.setAnnotationStatus(trx, r.id, 'rejected');
+      await this.assignments.unsubmit(trx, r.item_id, project.overlap);
+      await this.quality.deleteConsensus(trx, r.item_id);
+    }
   }
 
   // --- standing -------------------------------------------------------------------
@@ -461,7 +479,7 @@ export function consensusOf(answers: AnnotationData[], template: KeypointTemplat
   const r = mergeAnswers(
     answers.map((a) => a.instances),
     template,
-    weights ? { weights, method: 'geometric-median' } : {},
+    weights ? { weights, method: 'geometric-median', weightQuorum: 0.5 } : {},
   );
   return {
     data: { instances: r.instances.map((i) => ({ bbox: i.bbox, points: i.points })) } as AnnotationData,
