@@ -235,7 +235,7 @@ export class QualityService {
       project.consensus_method === 'weighted'
         ? await Promise.all(
             answers.map(async (a) =>
-              Math.max(0.05, (await this.quality.standing(project.id, a.worker_id, trx))?.accuracy ?? 0.5),
+              weightOf((await this.quality.standing(project.id, a.worker_id, trx))?.accuracy ?? null),
             ),
           )
         : undefined;
@@ -466,6 +466,16 @@ export class QualityService {
     const problems = checkAnnotation(templateOf(project), item.width, item.height, data, project.max_instances);
     if (problems.length > 0) throw badRequest(problems[0].code, problems.map((p) => p.message).join('; '), problems);
   }
+}
+
+/**
+ * A worker's weight in a weighted consensus. Gold accuracy is a mean OKS, and OKS is
+ * exp(−d² / 2s²k²), so −ln(accuracy) grows with the worker's squared error: its
+ * inverse is an inverse-variance weight. A worker without gold scores counts as 0.5.
+ */
+export function weightOf(accuracy: number | null): number {
+  const a = Math.min(0.99, Math.max(0.01, accuracy ?? 0.5));
+  return 1 / -Math.log(a);
 }
 
 /** Deterministic sampling, so two processes agree on which items are sampled. */

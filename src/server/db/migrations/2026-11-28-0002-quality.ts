@@ -8,8 +8,8 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
 
   const projectColumns: [string, string, unknown][] = [
     ['gold_rate', real, 0],
-    ['warn_below', real, 0.7],
-    ['suspend_below', real, 0.5],
+    ['warn_below', real, 0.75],
+    ['suspend_below', real, 0.6],
     ['min_gold', 'integer', 5],
     ['review_rate', real, 0],
     ['agreement_threshold', real, 0.5],
