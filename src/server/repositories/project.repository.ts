@@ -28,24 +28,38 @@ export class ProjectRepository {
     return this.db.updateTable('projects').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 
-  /** Item counts for progress bars, in one pass over the project's items. */
-  async progress(projectId: number) {
-    const row = await this.db
+  /** Item counts for progress bars, for many projects in one grouped pass. */
+  async progressMany(projectIds: number[]) {
+    const out = new Map<number, { items: number; submissions: number; itemsFullyClaimed: number; gold: number }>();
+    for (const id of projectIds) out.set(id, { items: 0, submissions: 0, itemsFullyClaimed: 0, gold: 0 });
+    if (projectIds.length === 0) return out;
+    const rows = await this.db
       .selectFrom('items')
       .select((eb) => [
+        'project_id',
         eb.fn.countAll<number>().as('items'),
         eb.fn.sum<number>('submitted').as('submissions'),
-        eb.fn.sum<number>(sql`case when ${eb.ref('open')} = 0 then 1 else 0 end`).as('full'),
+        eb.fn
+          .sum<number>(sql`case when ${eb.ref('open')} = 0 and ${eb.ref('is_gold')} = 0 then 1 else 0 end`)
+          .as('full'),
         eb.fn.sum<number>('is_gold').as('gold'),
       ])
-      .where('project_id', '=', projectId)
-      .executeTakeFirstOrThrow();
-    return {
-      items: Number(row.items),
-      submissions: Number(row.submissions ?? 0),
-      itemsFullyClaimed: Number(row.full ?? 0),
-      gold: Number(row.gold ?? 0),
-    };
+      .where('project_id', 'in', projectIds)
+      .groupBy('project_id')
+      .execute();
+    for (const r of rows) {
+      out.set(r.project_id, {
+        items: Number(r.items),
+        submissions: Number(r.submissions ?? 0),
+        itemsFullyClaimed: Number(r.full ?? 0),
+        gold: Number(r.gold ?? 0),
+      });
+    }
+    return out;
+  }
+
+  async progress(projectId: number) {
+    return (await this.progressMany([projectId])).get(projectId)!;
   }
 
   /** After the overlap changes, every item's open flag follows it. */

@@ -106,7 +106,8 @@ export class ProjectService {
         ? await this.projects.listForOrg(actor.org_id, true)
         : await this.projects.listForOrg(actor.org_id, false);
     const visible = actor.role === 'worker' ? rows.filter((p) => p.status === 'active') : rows;
-    return Promise.all(visible.map(async (p) => ({ ...projectView(p), progress: await this.projects.progress(p.id) })));
+    const progress = await this.projects.progressMany(visible.map((p) => p.id));
+    return visible.map((p) => ({ ...projectView(p), progress: progress.get(p.id)! }));
   }
 
   async get(actor: Actor, id: number) {
