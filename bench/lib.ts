@@ -3,19 +3,16 @@
  * keep-alive HTTP client, child-process helpers and a markdown table printer.
  * Nothing here is timed itself.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
-import fs from "node:fs";
-import http from "node:http";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "..",
-);
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // ---------------------------------------------------------------------------------
 // Flags: `--name value`, `--name=value`, bare `--flag` is true.
@@ -27,34 +24,22 @@ export function parseArgs<T extends Record<string, string | number | boolean>>(
   const out: Record<string, string | number | boolean> = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
-    const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [
-      string,
-      string | undefined,
-    ];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     let value = inline;
     const camel = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    if (!(camel in defaults))
-      throw new Error(
-        `unknown flag --${key}; known: ${Object.keys(defaults).join(", ")}`,
-      );
+    if (!(camel in defaults)) throw new Error(`unknown flag --${key}; known: ${Object.keys(defaults).join(', ')}`);
     const def = defaults[camel];
     if (value === undefined) {
-      if (
-        typeof def === "boolean" &&
-        (argv[i + 1] === undefined || argv[i + 1].startsWith("--"))
-      )
-        value = "true";
+      if (typeof def === 'boolean' && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'))) value = 'true';
       else value = argv[++i];
     }
     if (value === undefined) throw new Error(`--${key} needs a value`);
-    if (typeof def === "number") {
-      const n = Number(value.replace(/_/g, ""));
-      if (!Number.isFinite(n))
-        throw new Error(`--${key} must be a number, got ${value}`);
+    if (typeof def === 'number') {
+      const n = Number(value.replace(/_/g, ''));
+      if (!Number.isFinite(n)) throw new Error(`--${key} must be a number, got ${value}`);
       out[camel] = n;
-    } else if (typeof def === "boolean")
-      out[camel] = /^(1|true|yes|on)$/i.test(value);
+    } else if (typeof def === 'boolean') out[camel] = /^(1|true|yes|on)$/i.test(value);
     else out[camel] = value;
   }
   return out as T;
@@ -78,13 +63,11 @@ export interface Summary {
 
 export function summarize(values: ArrayLike<number>): Summary {
   const n = values.length;
-  if (n === 0)
-    return { n: 0, mean: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN };
+  if (n === 0) return { n: 0, mean: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN };
   const s = Float64Array.from(values).sort();
   let sum = 0;
   for (let i = 0; i < n; i++) sum += s[i];
-  const at = (p: number) =>
-    s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
+  const at = (p: number) => s[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))];
   return {
     n,
     mean: sum / n,
@@ -113,39 +96,22 @@ export class Samples {
 }
 
 export const fmt = {
-  int: (v: number) =>
-    Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–",
-  ms: (v: number) =>
-    Number.isFinite(v)
-      ? v < 10
-        ? v.toFixed(2)
-        : v < 100
-          ? v.toFixed(1)
-          : v.toFixed(0)
-      : "–",
+  int: (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '–'),
+  ms: (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)) : '–'),
   mb: (bytes: number) => (bytes / 1024 / 1024).toFixed(1),
   s: (ms: number) => (ms / 1000).toFixed(2),
 };
 
-export function mdTable(
-  headers: string[],
-  rows: (string | number)[][],
-): string {
+export function mdTable(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) =>
-    Math.max(3, ...cells.map((r) => (r[i] ?? "").length)),
+  const widths = headers.map((_, i) => Math.max(3, ...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (c ?? '').padEnd(widths[i])).join(' | ')} |`;
+  return [line(cells[0]), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.slice(1).map(line)].join(
+    '\n',
   );
-  const line = (r: string[]) =>
-    `| ${r.map((c, i) => (c ?? "").padEnd(widths[i])).join(" | ")} |`;
-  return [
-    line(cells[0]),
-    `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`,
-    ...cells.slice(1).map(line),
-  ].join("\n");
 }
 
-export const sha256 = (b: Buffer | string) =>
-  createHash("sha256").update(b).digest("hex");
+export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** A small seeded PRNG (mulberry32), so generated data is the same on every run. */
 export function prng(seed: number): () => number {
@@ -167,18 +133,11 @@ export function face68Answer(w: number, h: number, rand: () => number) {
   const points: [number, number, 0 | 1 | 2][] = [];
   for (let i = 0; i < 68; i++) {
     const a = (i / 68) * Math.PI * 2;
-    const x =
-      Math.round((cx + Math.cos(a) * r * (0.5 + rand() * 0.5)) * 10) / 10;
-    const y =
-      Math.round((cy + Math.sin(a) * r * (0.5 + rand() * 0.5)) * 10) / 10;
+    const x = Math.round((cx + Math.cos(a) * r * (0.5 + rand() * 0.5)) * 10) / 10;
+    const y = Math.round((cy + Math.sin(a) * r * (0.5 + rand() * 0.5)) * 10) / 10;
     points.push([x, y, rand() < 0.1 ? 1 : 2]);
   }
-  const bbox = [
-    Math.round(cx - r),
-    Math.round(cy - r),
-    Math.round(2 * r),
-    Math.round(2 * r),
-  ];
+  const bbox = [Math.round(cx - r), Math.round(cy - r), Math.round(2 * r), Math.round(2 * r)];
   return { instances: [{ bbox, points }] };
 }
 
@@ -188,8 +147,8 @@ export function face68Answer(w: number, h: number, rand: () => number) {
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
       const port = (s.address() as net.AddressInfo).port;
       s.close(() => resolve(port));
     });
@@ -201,8 +160,7 @@ function newestMtime(dir: string): number {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith(".ts"))
-      newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
   }
   return newest;
 }
@@ -215,14 +173,14 @@ export function shuguCli(preloads: string[] = []): {
   args: string[];
   via: string;
 } {
-  const built = path.join(ROOT, "dist", "cli", "main.js");
+  const built = path.join(ROOT, 'dist', 'cli', 'main.js');
   const builtAt = fs.statSync(built, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const useBuilt = builtAt > newestMtime(path.join(ROOT, "src"));
-  const entry = useBuilt ? built : path.join(ROOT, "src", "cli", "main.ts");
-  const tsx = !useBuilt || preloads.length > 0 ? ["--import", "tsx"] : [];
+  const useBuilt = builtAt > newestMtime(path.join(ROOT, 'src'));
+  const entry = useBuilt ? built : path.join(ROOT, 'src', 'cli', 'main.ts');
+  const tsx = !useBuilt || preloads.length > 0 ? ['--import', 'tsx'] : [];
   return {
-    args: [...tsx, ...preloads.flatMap((p) => ["--import", p]), entry],
-    via: useBuilt ? "dist (built)" : "tsx (dist missing or older than src)",
+    args: [...tsx, ...preloads.flatMap((p) => ['--import', p]), entry],
+    via: useBuilt ? 'dist (built)' : 'tsx (dist missing or older than src)',
   };
 }
 
@@ -233,28 +191,22 @@ export interface Child {
 }
 
 /** Starts `node <args>` with its output in a log file. */
-export function startNode(
-  args: string[],
-  env: Record<string, string>,
-  logFile: string,
-): Child {
-  const out = fs.openSync(logFile, "a");
+export function startNode(args: string[], env: Record<string, string>, logFile: string): Child {
+  const out = fs.openSync(logFile, 'a');
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ["ignore", out, out],
+    stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
-  let exited: Promise<number | null> = new Promise((resolve) =>
-    proc.once("exit", (code) => resolve(code)),
-  );
+  let exited: Promise<number | null> = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
     proc,
     log: logFile,
-    async stop(signal = "SIGINT", timeoutMs = 15_000) {
+    async stop(signal = 'SIGINT', timeoutMs = 15_000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return exited;
       proc.kill(signal);
-      const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
       const code = await exited;
       clearTimeout(timer);
       exited = Promise.resolve(code);
@@ -265,41 +217,28 @@ export function startNode(
 
 export function tail(file: string, lines = 30): string {
   try {
-    return fs.readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {
-    return "";
+    return '';
   }
 }
 
-export async function waitForHttp(
-  port: number,
-  urlPath: string,
-  child: Child,
-  timeoutMs = 60_000,
-): Promise<void> {
+export async function waitForHttp(port: number, urlPath: string, child: Child, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.proc.exitCode !== null)
-      throw new Error(
-        `child exited with ${child.proc.exitCode}:\n${tail(child.log)}`,
-      );
+    if (child.proc.exitCode !== null) throw new Error(`child exited with ${child.proc.exitCode}:\n${tail(child.log)}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get(
-        { host: "127.0.0.1", port, path: urlPath, agent: false },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode !== undefined && res.statusCode < 500);
-        },
-      );
-      req.on("error", () => resolve(false));
+      const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode !== undefined && res.statusCode < 500);
+      });
+      req.on('error', () => resolve(false));
       req.setTimeout(1000, () => req.destroy());
     });
     if (ok) return;
     await sleep(100);
   }
-  throw new Error(
-    `nothing answered on port ${port} within ${timeoutMs} ms:\n${tail(child.log)}`,
-  );
+  throw new Error(`nothing answered on port ${port} within ${timeoutMs} ms:\n${tail(child.log)}`);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -308,8 +247,8 @@ const CLK_TCK = 100;
 /** CPU seconds (user + system) a process has used so far, from /proc; NaN where unavailable. */
 export function cpuSecondsOf(pid: number): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
   } catch {
     return NaN;
@@ -319,13 +258,7 @@ export function cpuSecondsOf(pid: number): number {
 /** Whole-box CPU time so far (all cores), busy and total, in seconds, from /proc/stat. */
 export function boxCpuSeconds(): { busy: number; total: number } {
   try {
-    const f = fs
-      .readFileSync("/proc/stat", "utf8")
-      .split("\n")[0]
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const total = f.reduce((a, b) => a + b, 0);
     const idle = f[3] + (f[4] ?? 0);
     return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
@@ -358,30 +291,25 @@ export class HttpClient {
       keepAlive: true,
       maxSockets: sockets,
       maxFreeSockets: sockets,
-      scheduling: "lifo",
+      scheduling: 'lifo',
     });
   }
 
   post(urlPath: string, body: string, cookie?: string): Promise<HttpResult> {
-    return this.request("POST", urlPath, body, cookie);
+    return this.request('POST', urlPath, body, cookie);
   }
 
-  request(
-    method: "GET" | "POST",
-    urlPath: string,
-    body?: string,
-    cookie?: string,
-  ): Promise<HttpResult> {
+  request(method: 'GET' | 'POST', urlPath: string, body?: string, cookie?: string): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = {};
       if (body !== undefined) {
-        headers["content-type"] = "application/json";
-        headers["content-length"] = Buffer.byteLength(body);
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
       }
       if (cookie) headers.cookie = cookie;
       const req = http.request(
         {
-          host: "127.0.0.1",
+          host: '127.0.0.1',
           port: this.port,
           method,
           path: urlPath,
@@ -389,20 +317,20 @@ export class HttpClient {
           headers,
         },
         (res) => {
-          let data = "";
-          res.setEncoding("utf8");
-          res.on("data", (c: string) => (data += c));
-          res.on("end", () =>
+          let data = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (data += c));
+          res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
               body: data,
-              setCookie: res.headers["set-cookie"],
+              setCookie: res.headers['set-cookie'],
             }),
           );
-          res.on("error", reject);
+          res.on('error', reject);
         },
       );
-      req.on("error", reject);
+      req.on('error', reject);
       req.end(body);
     });
   }
@@ -415,15 +343,10 @@ export class HttpClient {
   async preconnect(n: number, urlPath: string, step = 50): Promise<number> {
     for (let k = step; ; k += step) {
       const want = Math.min(n, k);
-      await Promise.all(
-        Array.from({ length: want }, () => this.request("GET", urlPath)),
-      );
+      await Promise.all(Array.from({ length: want }, () => this.request('GET', urlPath)));
       if (want === n) break;
     }
-    return Object.values(this.agent.freeSockets).reduce(
-      (s, list) => s + (list?.length ?? 0),
-      0,
-    );
+    return Object.values(this.agent.freeSockets).reduce((s, list) => s + (list?.length ?? 0), 0);
   }
 
   close() {
@@ -432,7 +355,7 @@ export class HttpClient {
 }
 
 /** Child-process result lines: a child prints `@@RESULT <json>` and the parent picks it up. */
-export const RESULT_TAG = "@@RESULT ";
+export const RESULT_TAG = '@@RESULT ';
 
 export function runNodeForResult<T>(
   args: string[],
@@ -443,22 +366,20 @@ export function runNodeForResult<T>(
     const proc = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    let out = "";
-    proc.stdout.setEncoding("utf8");
-    proc.stdout.on("data", (c: string) => {
+    let out = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (c: string) => {
       out += c;
-      for (const line of c.split("\n"))
-        if (line && !line.startsWith(RESULT_TAG))
-          process.stdout.write(`    │ ${line}\n`);
+      for (const line of c.split('\n'))
+        if (line && !line.startsWith(RESULT_TAG)) process.stdout.write(`    │ ${line}\n`);
     });
-    proc.on("error", reject);
-    proc.on("exit", (code) => {
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
       const wallMs = performance.now() - t0;
-      const line = out.split("\n").find((l) => l.startsWith(RESULT_TAG));
-      if (code !== 0 || !line)
-        return reject(new Error(`child ${args.join(" ")} exited with ${code}`));
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_TAG));
+      if (code !== 0 || !line) return reject(new Error(`child ${args.join(' ')} exited with ${code}`));
       resolve({
         result: JSON.parse(line.slice(RESULT_TAG.length)) as T,
         wallMs,
@@ -492,9 +413,7 @@ export class MemorySampler {
 /** Peak RSS the kernel recorded for this process (VmHWM), in bytes; NaN where unavailable. */
 export function kernelPeakRss(): number {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(
-      fs.readFileSync("/proc/self/status", "utf8"),
-    );
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
     return m ? Number(m[1]) * 1024 : NaN;
   } catch {
     return NaN;
