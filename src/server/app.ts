@@ -80,6 +80,11 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
     request.actor = await ctx.services.auth.authenticate(request.cookies[SESSION_COOKIE], bearer);
   });
 
+  // A write is acknowledged only once it is durable (group commit on SQLite).
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) await ctx.durability.sync();
+  });
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, id, message, details } = toHttpError(err);
     if (status >= 500) request.log.error(err);

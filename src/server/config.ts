@@ -36,8 +36,12 @@ const configSchema = z.object({
   sessionDays: z.coerce.number().positive().default(14),
   /** Folders the CLI and the manifest import may read image files from. */
   importRoots: z.array(z.string()).default([]),
-  /** SQLite `synchronous`: FULL survives power loss, NORMAL survives a process crash. */
-  sqliteSync: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /**
+   * SQLite durability. GROUP (default): writes are acknowledged after a shared fsync of
+   * the write-ahead log, which survives power loss at a fraction of FULL's cost;
+   * FULL: fsync on every commit; NORMAL: survives a process crash, not a power cut.
+   */
+  sqliteSync: z.enum(['GROUP', 'FULL', 'NORMAL']).default('GROUP'),
   /** Seed a demo organisation, users and project when the database is empty. */
   seedDemo: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -3,7 +3,7 @@
  * The HTTP app, the CLI and the tests all start from here.
  */
 import type { Config } from './config.js';
-import { migrate, openDatabase, type Db } from './db/database.js';
+import { durabilityFor, migrate, openDatabase, type Db } from './db/database.js';
 import { AnnotationRepository } from './repositories/annotation.repository.js';
 import { AssignmentRepository } from './repositories/assignment.repository.js';
 import { BlobRepository } from './repositories/blob.repository.js';
@@ -27,6 +27,7 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
   const db: Db = openDatabase(config.databaseUrl, { sqliteSync: config.sqliteSync });
   await migrate(db);
   const store = new BlobStore(config.blobDir);
+  const durability = durabilityFor(config.databaseUrl, config.sqliteSync);
   const repos = {
     orgs: new OrgRepository(db),
     users: new UserRepository(db),
@@ -53,9 +54,13 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
     clock,
     db,
     store,
+    durability,
     repos,
     services,
-    close: () => db.destroy(),
+    close: async () => {
+      await durability.close();
+      await db.destroy();
+    },
   };
 }
 

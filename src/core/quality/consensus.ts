@@ -126,9 +126,6 @@ class Scratch {
   rowLen = 0;
   /** The consensus points, `[x, y, v]` × n. */
   cons = new Float64Array(0);
-  /** Per point: sum of the members' normalised distances, and how many lie within the threshold. */
-  dSum = new Float64Array(0);
-  inCount = new Float64Array(0);
   /** Per member: its weight. */
   weights = new Float64Array(8);
   /** Per labelling member of one point: x, y, weight (also box corners). */
@@ -161,8 +158,6 @@ class Scratch {
       this.rows = [];
       this.rowLen = len;
       this.cons = new Float64Array(len);
-      this.dSum = new Float64Array(len / 3);
-      this.inCount = new Float64Array(len / 3);
     }
     while (this.rows.length < m) this.rows.push(new Float64Array(this.rowLen));
   }
@@ -621,40 +616,44 @@ export function mergeAnswers(
     if (!(norm > 0)) norm = bbox && bbox[2] * bbox[3] > 0 ? Math.sqrt(bbox[2] * bbox[3]) : Math.sqrt(pointsArea);
     if (!(norm > 0)) norm = NaN;
 
-    // Agreement, accumulated row by row; OKS terms exp(−d² / vars / (area + eps) / 2).
+    // Agreement and the output points; OKS terms exp(−d² / vars / (area + eps) / 2).
     const invNorm = 1 / norm;
     const halfInvArea = 0.5 / (area + OKS_EPS);
     const withinPx = within * norm;
     const withinPx2 = withinPx * withinPx;
-    const dSum = S.dSum;
-    const inCount = S.inCount;
-    dSum.fill(0, 0, n);
-    inCount.fill(0, 0, n);
-    let oksSum = 0;
-    for (let r = 0; r < k; r++) {
-      const row = rows[r];
-      for (let i = 0, o = 0; i < n; i++, o += 3) {
-        if (cons[o + 2] === 0) continue;
-        if (row[o + 2] === 0) {
-          dSum[i] += 1;
-          continue;
-        }
-        const dx = row[o] - cons[o];
-        const dy = row[o + 1] - cons[o + 1];
-        const d2 = dx * dx + dy * dy;
-        dSum[i] += Math.sqrt(d2) * invNorm;
-        if (d2 <= withinPx2) inCount[i]++;
-        oksSum += expNeg(d2 * halfInvArea * invVars[i]);
-      }
-    }
     const points: Point[] = new Array(n);
     const perPoint: number[] = new Array(n);
     const withinShare: number[] = new Array(n);
+    let oksSum = 0;
     for (let i = 0, o = 0; i < n; i++, o += 3) {
+      const cx = cons[o];
+      const cy = cons[o + 1];
       const cv = cons[o + 2];
-      points[i] = [cons[o], cons[o + 1], cv as Visibility];
-      perPoint[i] = cv === 0 ? NaN : dSum[i] / k;
-      withinShare[i] = cv === 0 ? NaN : inCount[i] / k;
+      points[i] = [cx, cy, cv as Visibility];
+      if (cv === 0) {
+        perPoint[i] = NaN;
+        withinShare[i] = NaN;
+        continue;
+      }
+      const f = halfInvArea * invVars[i];
+      let ds = 0;
+      let missed = 0;
+      let inc = 0;
+      for (let r = 0; r < k; r++) {
+        const row = rows[r];
+        if (row[o + 2] === 0) {
+          missed++;
+          continue;
+        }
+        const dx = row[o] - cx;
+        const dy = row[o + 1] - cy;
+        const d2 = dx * dx + dy * dy;
+        ds += Math.sqrt(d2);
+        if (d2 <= withinPx2) inc++;
+        oksSum += expNeg(d2 * f);
+      }
+      perPoint[i] = (ds * invNorm + missed) / k;
+      withinShare[i] = inc / k;
     }
     const instOks = labelled > 0 ? oksSum / (labelled * k) : 0;
     oksTotal += instOks * k;

@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './types.js';
+import { noDurabilityWait, WalGroupSync, type Durability } from './durability.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -25,7 +26,7 @@ export function dialectOf(db: Kysely<any>): Dialect {
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 export interface OpenOptions {
-  sqliteSync?: 'FULL' | 'NORMAL';
+  sqliteSync?: 'GROUP' | 'FULL' | 'NORMAL';
   poolSize?: number;
 }
 
@@ -37,7 +38,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma(`synchronous = ${options.sqliteSync ?? 'FULL'}`);
+    // GROUP is NORMAL plus a shared fsync of the log before acknowledging (see durability.ts).
+    sqlite.pragma(`synchronous = ${options.sqliteSync === 'FULL' ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('cache_size = -65536');
@@ -75,6 +77,13 @@ function withStatementCache(sqlite: SQLite.Database) {
       return stmt;
     },
   };
+}
+
+/** How writes on this database are made durable before they are acknowledged. */
+export function durabilityFor(url: string, sync: 'GROUP' | 'FULL' | 'NORMAL'): Durability {
+  if (!url.startsWith('sqlite:') || sync !== 'GROUP') return noDurabilityWait;
+  const file = url.slice('sqlite:'.length);
+  return file === ':memory:' ? noDurabilityWait : new WalGroupSync(`${path.resolve(file)}-wal`);
 }
 
 /** Brings the schema up to date; safe to run from several processes at once. */
