@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(c.importRoots).toEqual([]);
     expect(c.seedDemo).toBe(true);
     expect(c.secureCookies).toBe(false);
-    expect(c.sqliteSync).toBe('FULL');
+    expect(c.sqliteSync).toBe('GROUP');
     expect(c.loginMaxFailures).toBe(10);
     expect(c.maxImagePixels).toBe(100_000_000);
   });
