@@ -27,16 +27,20 @@ export class AssignmentRepository {
    * On PostgreSQL the row is locked and rows locked by concurrent leases are skipped,
    * so two servers never hand out the same slot.
    */
-  async findLeasable(trx: Executor, projectId: number, workerId: number): Promise<number | undefined> {
+  async findLeasable(
+    trx: Executor,
+    projectId: number,
+    workerId: number,
+  ): Promise<{ id: number; width: number; height: number } | undefined> {
     const skipLocked = dialectOf(this.db) === 'postgres' ? sql`for update skip locked` : sql``;
-    const row = await sql<{ id: number }>`
-      select i.id from items i
+    const row = await sql<{ id: number; width: number; height: number }>`
+      select i.id, i.width, i.height from items i
       where i.project_id = ${projectId} and i.open = 1 and i.is_gold = 0
         and not exists (select 1 from assignments a where a.item_id = i.id and a.worker_id = ${workerId})
       order by i.id
       limit 1
       ${skipLocked}`.execute(trx);
-    return row.rows[0]?.id;
+    return row.rows[0];
   }
 
   /**
@@ -161,20 +165,14 @@ export class AssignmentRepository {
       .execute();
   }
 
-  itemCounts(trx: Executor, itemId: number) {
-    return trx
-      .selectFrom('items')
-      .select(['submitted', 'extra_overlap'])
-      .where('id', '=', itemId)
-      .executeTakeFirstOrThrow();
-  }
-
+  /** Counts a submission; returns the item's counts after it. */
   markSubmitted(trx: Executor, itemId: number) {
     return trx
       .updateTable('items')
       .set({ submitted: sql`submitted + 1` })
       .where('id', '=', itemId)
-      .execute();
+      .returning(['submitted', 'extra_overlap'])
+      .executeTakeFirstOrThrow();
   }
 
   /**

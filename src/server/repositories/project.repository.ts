@@ -1,10 +1,21 @@
 import type { Insertable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { ProjectTable } from '../db/types.js';
+import type { Project, ProjectTable } from '../db/types.js';
+import { TtlCache } from '../services/ttl-cache.js';
+
+/** Projects change rarely and are read on every lease and submit. */
+const PROJECT_TTL_MS = 1000;
 
 export class ProjectRepository {
+  private readonly cache = new TtlCache<number, Project | undefined>(PROJECT_TTL_MS);
+
   constructor(private readonly db: Db) {}
+
+  /** `get`, served from a one-second cache: for the work loop's hot path. */
+  getCached(id: number) {
+    return this.cache.get(id, () => this.get(id));
+  }
 
   create(values: Insertable<ProjectTable>) {
     return this.db.insertInto('projects').values(values).returningAll().executeTakeFirstOrThrow();
@@ -25,6 +36,7 @@ export class ProjectRepository {
   }
 
   update(id: number, values: Updateable<ProjectTable>) {
+    this.cache.delete(id);
     return this.db.updateTable('projects').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   }
 

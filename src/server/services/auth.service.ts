@@ -5,6 +5,7 @@ import { badRequest, tooManyRequests, unauthorized } from '../errors.js';
 import type { UserRepository } from '../repositories/user.repository.js';
 import { requireRole, type Actor } from './access.js';
 import type { Clock } from './clock.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** argon2id with OWASP's second recommended setting (19 MiB, t=2, p=1). */
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -16,7 +17,12 @@ const newToken = () => randomBytes(32).toString('base64url');
 /** A hash to verify against when the user does not exist, so timing does not tell. */
 let dummyHash: Promise<string> | undefined;
 
+/** Sessions are looked up on every request; a logout elsewhere takes effect within this. */
+const SESSION_TTL_MS = 2000;
+
 export class AuthService {
+  private readonly sessions = new TtlCache<string, Actor | undefined>(SESSION_TTL_MS);
+
   constructor(
     private readonly users: UserRepository,
     private readonly config: Config,
@@ -49,13 +55,18 @@ export class AuthService {
   }
 
   logout(token: string) {
+    this.sessions.delete(sha256(token));
     return this.users.deleteSession(sha256(token));
   }
 
   /** The actor behind a session cookie or a bearer token, if any. */
   async authenticate(sessionToken: string | undefined, bearer: string | undefined): Promise<Actor | undefined> {
     if (bearer) return this.users.findByToken(sha256(bearer));
-    if (sessionToken) return this.users.findBySession(sha256(sessionToken), this.clock.now());
+    if (sessionToken) {
+      const id = sha256(sessionToken);
+      const now = this.clock.now();
+      return this.sessions.get(id, () => this.users.findBySession(id, now), now);
+    }
     return undefined;
   }
 

@@ -51,40 +51,41 @@ export class WorkService {
    * so a client that lost a response gets its lease back instead of a second one.
    */
   async lease(actor: Actor, projectId: number): Promise<LeaseView | null> {
-    const project = await this.projects.get(projectId);
+    const project = await this.projects.getCached(projectId);
     assertCanWork(actor, project);
     const now = this.clock.now();
     await this.sweepIfDue(now);
     const lease = await withTx(this.db, async (trx) => {
       await this.quality.assertNotSuspended(trx, projectId, actor.id);
       const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
-      if (active.length >= MAX_ACTIVE_LEASES) return active[0];
+      if (active.length >= MAX_ACTIVE_LEASES) return { ...active[0], size: null };
       const expiresAt = now + project.lease_seconds * 1000;
       // Gold items come at the project's rate, leased like any other item but taking no overlap slot.
       if (await this.quality.wantsGold(trx, project, actor.id)) {
         const goldId = await this.assignments.findGold(trx, projectId, actor.id);
-        if (goldId !== undefined) return this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt);
+        if (goldId !== undefined) {
+          return {
+            ...(await this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt)),
+            size: null,
+          };
+        }
       }
       // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const itemId = await this.assignments.findLeasable(trx, projectId, actor.id);
-        if (itemId === undefined) return null;
-        if (await this.assignments.claim(trx, itemId, project.overlap)) {
-          return this.assignments.insertLease(
-            trx,
-            projectId,
-            itemId,
-            actor.id,
-            now,
-            now + project.lease_seconds * 1000,
-          );
+        const found = await this.assignments.findLeasable(trx, projectId, actor.id);
+        if (found === undefined) return null;
+        if (await this.assignments.claim(trx, found.id, project.overlap)) {
+          return {
+            ...(await this.assignments.insertLease(trx, projectId, found.id, actor.id, now, expiresAt)),
+            size: found,
+          };
         }
       }
       return null;
     });
     if (!lease) return null;
-    const item = await this.items.get(lease.item_id);
-    return leaseView(lease.id, lease.expires_at, item!);
+    const item = lease.size ?? (await this.items.get(lease.item_id))!;
+    return leaseView(lease.id, lease.expires_at, { id: lease.item_id, width: item.width, height: item.height });
   }
 
   /** The worker's live leases in a project, oldest first: what a reloaded workspace resumes. */
@@ -103,7 +104,7 @@ export class WorkService {
 
     const a = await this.assignments.get(this.db, assignmentId);
     if (!a || a.worker_id !== actor.id) throw notFound('assignment');
-    const [project, item] = await Promise.all([this.projects.get(a.project_id), this.items.get(a.item_id)]);
+    const [project, item] = await Promise.all([this.projects.getCached(a.project_id), this.items.get(a.item_id)]);
     this.validate(project!, item!, body);
 
     const now = this.clock.now();
@@ -139,8 +140,7 @@ export class WorkService {
         if (item!.is_gold) {
           await this.quality.scoreInTx(trx, project!, row.id, a.item_id, actor.id, body.data);
         } else {
-          await this.assignments.markSubmitted(trx, a.item_id);
-          const counts = await this.assignments.itemCounts(trx, a.item_id);
+          const counts = await this.assignments.markSubmitted(trx, a.item_id);
           if (counts.submitted >= project!.overlap + counts.extra_overlap) {
             await this.quality.onItemComplete(trx, project!, a.item_id);
           }
