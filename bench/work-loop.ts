@@ -6,7 +6,7 @@
  *     npx tsx bench/work-loop.ts --items 10000 --workers 1000 --seconds 20 --overlap 3 \
  *       [--db sqlite|postgres] [--pg-url postgres://postgres@127.0.0.1:5432/postgres] \
  *       [--rate 0] [--warmup 2] [--baseline-seconds 5] [--login http|direct] \
- *       [--sync FULL|NORMAL] [--profile] [--sql-stats] [--keep] [--json out.json]
+ *       [--sync GROUP|FULL|NORMAL] [--profile] [--sql-stats] [--keep] [--json out.json]
  *
  * Phases: (1) a fresh database in a temp folder, filled through the services
  * (workers share one argon2 hash; items come from a JSONL manifest naming one stored
@@ -68,7 +68,7 @@ const args = parseArgs({
   baselineSeconds: 5,
   login: 'http',
   loginBatch: 25,
-  sync: 'FULL',
+  sync: 'GROUP',
   profile: false,
   sqlStats: false,
   keep: false,
@@ -76,7 +76,7 @@ const args = parseArgs({
 });
 if (!['sqlite', 'postgres'].includes(args.db)) throw new Error('--db is sqlite or postgres');
 if (!['http', 'direct'].includes(args.login)) throw new Error('--login is http or direct');
-if (!['FULL', 'NORMAL'].includes(args.sync)) throw new Error('--sync is FULL or NORMAL');
+if (!['GROUP', 'FULL', 'NORMAL'].includes(args.sync)) throw new Error('--sync is GROUP, FULL or NORMAL');
 
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
