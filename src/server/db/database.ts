@@ -16,6 +16,17 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 
 const dialects = new WeakMap<object, Dialect>();
+const sqliteHandles = new WeakMap<object, SQLite.Database>();
+
+/**
+ * The better-sqlite3 handle behind a SQLite database, for the one bulk path where
+ * building queries costs more than running them (manifest import). Undefined on
+ * PostgreSQL. Statements on it run inside whatever transaction Kysely has open, since
+ * it is the same single connection.
+ */
+export function sqliteHandle(db: Kysely<any>): SQLite.Database | undefined {
+  return sqliteHandles.get(db);
+}
 
 /** Which SQL dialect a database speaks. */
 export function dialectOf(db: Kysely<any>): Dialect {
@@ -45,6 +56,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     sqlite.pragma('cache_size = -65536');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     dialect = 'sqlite';
+    sqliteHandles.set(db, sqlite);
   } else {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
     // An idle connection that the server ends (restart, failover, pg_terminate_backend)

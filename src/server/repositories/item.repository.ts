@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.js';
+import { sqliteHandle, type Db } from '../db/database.js';
 import type { Executor } from '../db/tx.js';
 import type { NewItem } from '../db/types.js';
 
@@ -8,7 +8,22 @@ const INSERT_CHUNK = 2000;
 export class ItemRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Bulk insert for imports. On SQLite one prepared statement runs per row inside the
+   * caller's transaction: a million rows through the query builder cost several times
+   * what SQLite itself spends on them.
+   */
   async insertMany(rows: NewItem[], executor: Executor = this.db): Promise<number> {
+    const raw = sqliteHandle(this.db);
+    if (raw) {
+      const stmt = raw.prepare(
+        'insert into items (project_id, blob_sha256, source_path, name, width, height, meta, is_gold, claimed, open, submitted, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const r of rows) {
+        stmt.run(r.project_id, r.blob_sha256 ?? null, r.source_path ?? null, r.name, r.width, r.height, r.meta ?? null, r.is_gold ?? 0, r.claimed ?? 0, r.open ?? 1, r.submitted ?? 0, r.created_at);
+      }
+      return rows.length;
+    }
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await executor
         .insertInto('items')
