@@ -20,7 +20,20 @@ export class ItemRepository {
         'insert into items (project_id, blob_sha256, source_path, name, width, height, meta, is_gold, claimed, open, submitted, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const r of rows) {
-        stmt.run(r.project_id, r.blob_sha256 ?? null, r.source_path ?? null, r.name, r.width, r.height, r.meta ?? null, r.is_gold ?? 0, r.claimed ?? 0, r.open ?? 1, r.submitted ?? 0, r.created_at);
+        stmt.run(
+          r.project_id,
+          r.blob_sha256 ?? null,
+          r.source_path ?? null,
+          r.name,
+          r.width,
+          r.height,
+          r.meta ?? null,
+          r.is_gold ?? 0,
+          r.claimed ?? 0,
+          r.open ?? 1,
+          r.submitted ?? 0,
+          r.created_at,
+        );
       }
       return rows.length;
     }

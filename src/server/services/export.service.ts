@@ -2,7 +2,7 @@
  * Streams a project's answers as COCO keypoints JSON. Items and annotations are read
  * in keyset pages, so memory stays flat whatever the project's size.
  */
-import { cocoAnnotations, cocoCategory } from '../../core/coco.js';
+import { cocoAnnotationsJson, cocoCategory } from '../../core/coco.js';
 import type { AnnotationData } from '../../core/annotation.js';
 import type { AnnotationRepository } from '../repositories/annotation.repository.js';
 import type { ItemRepository } from '../repositories/item.repository.js';
@@ -12,7 +12,8 @@ import { assertCanView, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 import { templateOf } from './project.service.js';
 
-const PAGE = 2000;
+/** Rows per page: small pages keep what survives a garbage collection small. */
+const PAGE = 200;
 
 export class ExportService {
   constructor(
@@ -65,10 +66,15 @@ export class ExportService {
       let out = '';
       for (const r of rows) {
         const data = JSON.parse(r.data) as AnnotationData;
-        for (const ann of cocoAnnotations(data, r.item_id, nextId, { workerId: r.worker_id, annotationId: r.id })) {
-          out += (first ? '' : ',') + JSON.stringify(ann);
-          first = false;
-        }
+        const json = cocoAnnotationsJson(
+          data,
+          r.item_id,
+          nextId,
+          { workerId: r.worker_id, annotationId: r.id },
+          !first,
+        );
+        if (json) first = false;
+        out += json;
       }
       yield out;
       after = rows[rows.length - 1].id;
