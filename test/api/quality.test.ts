@@ -174,6 +174,27 @@ describe.each(dialects)('quality on %s', (dialect) => {
     expect(body.agreement).toBeGreaterThan(0.5);
   });
 
+  it('merges per-instance attributes by majority, and project-wide with Dawid–Skene on request', async () => {
+    const project = await t.newProject(manager.headers, { overlap: 3 });
+    const [item] = await t.addImages(manager.headers, project.id, 1);
+    for (const [k, glasses] of ['yes', 'yes', 'no'].entries()) {
+      const w = await t.newUser(`aw${k}`, 'worker');
+      const { lease: l } = await lease(w.headers, project.id);
+      const data = face5Answer(64, 48, k);
+      (data.instances[0] as any).attributes = { glasses };
+      expect((await submit(w.headers, l.assignmentId, data)).statusCode).toBe(200);
+    }
+    const c = (await inject('GET', `/api/items/${item.id}/consensus`, manager.headers)).json();
+    expect(c.data.instances[0].attributes).toEqual({ glasses: 'yes' });
+    const res = await inject('POST', `/api/projects/${project.id}/consensus/attributes`, manager.headers);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ items: 1, observations: 3 });
+    const after = (await inject('GET', `/api/items/${item.id}/consensus`, manager.headers)).json();
+    expect(after.data.instances[0].attributes).toEqual({ glasses: 'yes' });
+    const w = await t.newUser('aw9', 'worker');
+    expect((await inject('POST', `/api/projects/${project.id}/consensus/attributes`, w.headers)).statusCode).toBe(403);
+  });
+
   it('sends a poorly agreed item to review; rejection returns it to the pool and tells the worker', async () => {
     const project = await t.newProject(manager.headers, {
       overlap: 2,

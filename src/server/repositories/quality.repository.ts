@@ -166,6 +166,10 @@ export class QualityRepository {
     return trx.deleteFrom('consensus').where('item_id', '=', itemId).execute();
   }
 
+  consensusRows(projectId: number) {
+    return this.db.selectFrom('consensus').selectAll().where('project_id', '=', projectId).orderBy('item_id').execute();
+  }
+
   agreements(projectId: number) {
     return this.db.selectFrom('consensus').select('agreement').where('project_id', '=', projectId).execute();
   }

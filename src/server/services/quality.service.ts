@@ -6,6 +6,7 @@
 import { checkAnnotation, type AnnotationData, type Instance } from '../../core/annotation.js';
 import { scoreGold, type GoldFeedback } from '../../core/quality/gold-score.js';
 import { mergeAnswers } from '../../core/quality/consensus.js';
+import { mergeAttributes, resolveAttributes, type AttributeObservation } from '../../core/quality/attributes.js';
 import type { KeypointTemplate, Point } from '../../core/templates/template.js';
 import type { Db } from '../db/database.js';
 import { withTx, type Executor } from '../db/tx.js';
@@ -292,6 +293,54 @@ export class QualityService {
     }
   }
 
+  /**
+   * Re-decides every consensus instance's categorical attributes with Dawid–Skene over
+   * the whole project, which weighs each worker by how often they agree with the
+   * inferred truth on that attribute.
+   */
+  async resolveProjectAttributes(actor: Actor, projectId: number) {
+    const project = await this.projects.get(projectId);
+    assertCanManage(actor, project);
+    const rows = await this.quality.consensusRows(projectId);
+    const observations: AttributeObservation[] = [];
+    const answersByItem = new Map<number, { worker_id: number; data: AnnotationData }[]>();
+    for (const c of rows) {
+      const answers = (await this.quality.liveAnswers(c.item_id)).map((a) => ({
+        worker_id: a.worker_id,
+        data: JSON.parse(a.data) as AnnotationData,
+      }));
+      answersByItem.set(c.item_id, answers);
+      const details = JSON.parse(c.details) as { instances: { members?: number[] }[] };
+      details.instances.forEach((inst, k) =>
+        inst.members?.forEach((m, w) => {
+          const attrs = m >= 0 ? answers[w]?.data.instances[m]?.attributes : undefined;
+          for (const [key, value] of Object.entries(attrs ?? {}))
+            observations.push({ instance: `${c.item_id}:${k}`, worker: answers[w].worker_id, key, value });
+        }),
+      );
+    }
+    const resolved = resolveAttributes(observations);
+    let changed = 0;
+    await withTx(this.db, async (trx) => {
+      for (const c of rows) {
+        const data = JSON.parse(c.data) as AnnotationData;
+        let touched = false;
+        data.instances.forEach((inst, k) => {
+          const attrs = resolved.get(`${c.item_id}:${k}`);
+          if (attrs && JSON.stringify(attrs) !== JSON.stringify(inst.attributes ?? {})) {
+            inst.attributes = attrs;
+            touched = true;
+          }
+        });
+        if (touched) {
+          changed++;
+          await this.quality.upsertConsensus(trx, { ...c, data: JSON.stringify(data) });
+        }
+      }
+    });
+    return { items: rows.length, observations: observations.length, changed };
+  }
+
   // --- standing -------------------------------------------------------------------
 
   async reinstate(actor: Actor, projectId: number, workerId: number) {
@@ -492,10 +541,22 @@ export function consensusOf(answers: AnnotationData[], template: KeypointTemplat
     weights ? { weights, method: 'geometric-median', weightQuorum: 0.5 } : {},
   );
   return {
-    data: { instances: r.instances.map((i) => ({ bbox: i.bbox, points: i.points })) } as AnnotationData,
+    data: {
+      instances: r.instances.map((i) => {
+        // Categorical attributes of the members: weighted majority here, Dawid–Skene per project on request.
+        const attributes = mergeAttributes(
+          i.members.map((m, w) => (m >= 0 ? answers[w].instances[m]?.attributes : undefined)),
+          weights,
+        );
+        return Object.keys(attributes).length
+          ? { bbox: i.bbox, points: i.points, attributes }
+          : { bbox: i.bbox, points: i.points };
+      }),
+    } as AnnotationData,
     agreement: r.agreement,
     details: {
       instances: r.instances.map((i) => ({
+        members: i.members,
         oks: i.agreement.oks,
         support: i.agreement.support,
         perPoint: i.agreement.perPoint.map((x) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null)),

@@ -25,6 +25,13 @@ export const qualityRoutes =
       q.importGoldCoco(actorOf(request), request.params.id, request.body),
     );
 
+    /** Re-decides categorical attributes of every consensus with Dawid–Skene. */
+    app.post(
+      '/projects/:id/consensus/attributes',
+      { schema: { tags: ['quality'], params: idParam } },
+      async (request) => q.resolveProjectAttributes(actorOf(request), request.params.id),
+    );
+
     app.get('/projects/:id/quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
       q.stats(actorOf(request), request.params.id),
     );
