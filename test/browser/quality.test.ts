@@ -101,17 +101,12 @@ describe.skipIf(!hasBrowser)('quality pages in Chromium', () => {
     await page.goto(`${base}/projects/${projectId}/review`);
     await page.waitForSelector('[data-testid^=reject-]');
     await page.screenshot({ path: path.join(screenshotDir, 'review-page.png') });
-    const spammerAnswer = await t.ctx.db
-      .selectFrom('annotations')
-      .innerJoin('items', 'items.id', 'annotations.item_id')
-      .select('annotations.id')
-      .where('annotations.worker_id', '=', spammerId)
-      .where('items.review_state', '=', 'flagged')
-      .orderBy('items.id')
-      .executeTakeFirstOrThrow();
+    // Reject the first answer still waiting for a verdict.
+    const button = page.locator('button[data-testid^=reject-]').first();
+    const annotationId = Number((await button.getAttribute('data-testid'))!.slice('reject-'.length));
     await page.selectOption('[data-testid=reject-reason]', 'wrong_points');
     await page.fill('[data-testid=reject-comment]', '鼻尖偏右了');
-    await page.click(`[data-testid=reject-${spammerAnswer.id}]`);
+    await button.click();
     await expect
       .poll(
         async () =>
@@ -119,15 +114,21 @@ describe.skipIf(!hasBrowser)('quality pages in Chromium', () => {
             await t.ctx.db
               .selectFrom('annotations')
               .select('status')
-              .where('id', '=', spammerAnswer.id)
+              .where('id', '=', annotationId)
               .executeTakeFirstOrThrow()
           ).status,
       )
       .toBe('rejected');
     await page.close();
+    const author = await t.ctx.db
+      .selectFrom('annotations')
+      .innerJoin('users', 'users.id', 'annotations.worker_id')
+      .select('users.username')
+      .where('annotations.id', '=', annotationId)
+      .executeTakeFirstOrThrow();
 
     const worker = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await login(worker, 'spammer');
+    await login(worker, author.username);
     const box = worker.locator(`[data-testid=my-quality-${projectId}]`);
     await box.waitFor();
     expect(await box.textContent()).toContain('鼻尖偏右了');

@@ -19,16 +19,31 @@ function isTextField(t: EventTarget | null): boolean {
 export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLImageElement | null }) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const background = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     const c = canvas.current!;
+    const bg = background.current!;
     const w = wrap.current!;
     let frame = 0;
+    // The image layer is redrawn only when the camera, size or image changes: a drag
+    // repaints points and lines over it, not a 12-megapixel photo.
+    let bgKey = '';
+    const drawBackground = () => {
+      const s = editor.getSnapshot().session;
+      const key = `${s.camera.x},${s.camera.y},${s.camera.zoom},${bg.width},${bg.height}`;
+      if (key === bgKey) return;
+      bgKey = key;
+      drawImageLayer(bg, editor, editor.getSnapshot(), image);
+      // Lets tests and benchmarks see when an item's image is actually on screen.
+      c.dataset.drawn = image ? 'image' : 'blank';
+    };
     const schedule = () => {
       if (!frame)
         frame = requestAnimationFrame(() => {
           frame = 0;
           const t0 = performance.now();
+          drawBackground();
           draw(c, editor, editor.getSnapshot(), image);
           // Benchmarks read draw times here when they set the array.
           (window as any).shuguDrawTimes?.push(performance.now() - t0);
@@ -37,10 +52,12 @@ export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLIma
     const ro = new ResizeObserver(() => {
       const r = w.getBoundingClientRect();
       const dpr = window.devicePixelRatio || 1;
-      c.width = Math.max(1, Math.round(r.width * dpr));
-      c.height = Math.max(1, Math.round(r.height * dpr));
-      c.style.width = `${r.width}px`;
-      c.style.height = `${r.height}px`;
+      for (const el of [c, bg]) {
+        el.width = Math.max(1, Math.round(r.width * dpr));
+        el.height = Math.max(1, Math.round(r.height * dpr));
+        el.style.width = `${r.width}px`;
+        el.style.height = `${r.height}px`;
+      }
       editor.setViewport(r.width, r.height);
       schedule();
     });
@@ -98,6 +115,7 @@ export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLIma
 
   return (
     <div className="canvas-wrap" ref={wrap}>
+      <canvas ref={background} className="image-layer" aria-hidden="true" />
       <canvas
         ref={canvas}
         data-testid="editor-canvas"
@@ -142,7 +160,7 @@ function sourceFor(image: HTMLImageElement, pixelsPerImagePixel: number): Canvas
   return level;
 }
 
-function draw(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image: HTMLImageElement | null) {
+function drawImageLayer(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image: HTMLImageElement | null) {
   const g = c.getContext('2d')!;
   const dpr = c.width / Math.max(1, snap.session.viewport.width);
   const { camera } = snap.session;
@@ -153,8 +171,14 @@ function draw(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image:
   g.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, dpr * camera.x, dpr * camera.y);
   g.imageSmoothingEnabled = camera.zoom < 2;
   if (image) g.drawImage(sourceFor(image, (dpr * camera.zoom * iw) / image.naturalWidth), 0, 0, iw, ih);
-  // Lets tests and benchmarks see when an item's image is actually on screen.
-  c.dataset.drawn = image ? 'image' : 'blank';
+}
+
+/** The shape layer: points, lines, boxes and the loupe, over a transparent canvas. */
+function draw(c: HTMLCanvasElement, editor: Editor, snap: EditorSnapshot, image: HTMLImageElement | null) {
+  const g = c.getContext('2d')!;
+  const dpr = c.width / Math.max(1, snap.session.viewport.width);
+  g.setTransform(1, 0, 0, 1, 0, 0);
+  g.clearRect(0, 0, c.width, c.height);
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   const vp = snap.session.viewport;
   drawShapes(g, editor, snap, (p) => editor.imageToScreen(p), 1, {
@@ -214,38 +238,48 @@ function drawShapes(
       g.lineTo(b.x, b.y);
     }
     g.stroke();
+    // Points are batched into one path per colour and style: a thousand separate
+    // fills and strokes cost a software-rendered frame more than its budget.
+    const r = 3.5 * scale;
+    const visible = new Map<string, Path2D>();
+    const occluded = new Map<string, Path2D>();
+    const rings: { x: number; y: number; selected: boolean }[] = [];
     inst.points.forEach((p, i) => {
       if (!p || p[2] === 0) return;
       const s = toScreen({ x: p[0], y: p[1] });
       if (outside(s)) return;
-      const r = 3.5 * scale;
+      const batch = p[2] === 2 ? visible : occluded;
       const color = t.points[i].color;
-      g.beginPath();
-      g.arc(s.x, s.y, r, 0, Math.PI * 2);
-      if (p[2] === 2) {
-        g.fillStyle = color;
-        g.fill();
-        g.lineWidth = 1;
-        g.strokeStyle = '#fff';
-        g.stroke();
-      } else {
-        // Occluded: hollow and dashed, so estimated points never pass for seen ones.
-        g.setLineDash([2, 2]);
-        g.lineWidth = 1.5;
-        g.strokeStyle = color;
-        g.stroke();
-        g.setLineDash([]);
-      }
-      const isSel = selection && selection.instanceId === inst.id && selection.index === i;
-      const isHover = hover && hover.instanceId === inst.id && hover.index === i;
-      if (isSel || isHover) {
-        g.beginPath();
-        g.arc(s.x, s.y, r + 4, 0, Math.PI * 2);
-        g.lineWidth = 2;
-        g.strokeStyle = isSel ? '#ffd43b' : 'rgba(255,255,255,0.8)';
-        g.stroke();
-      }
+      let path = batch.get(color);
+      if (!path) batch.set(color, (path = new Path2D()));
+      path.moveTo(s.x + r, s.y);
+      path.arc(s.x, s.y, r, 0, Math.PI * 2);
+      const isSel = selection !== null && selection.instanceId === inst.id && selection.index === i;
+      const isHover = hover !== null && hover.instanceId === inst.id && hover.index === i;
+      if (isSel || isHover) rings.push({ x: s.x, y: s.y, selected: isSel });
     });
+    g.lineWidth = 1;
+    g.strokeStyle = '#fff';
+    for (const [color, path] of visible) {
+      g.fillStyle = color;
+      g.fill(path);
+      g.stroke(path);
+    }
+    // Occluded: hollow and dashed, so estimated points never pass for seen ones.
+    g.setLineDash([2, 2]);
+    g.lineWidth = 1.5;
+    for (const [color, path] of occluded) {
+      g.strokeStyle = color;
+      g.stroke(path);
+    }
+    g.setLineDash([]);
+    for (const ring of rings) {
+      g.beginPath();
+      g.arc(ring.x, ring.y, r + 4, 0, Math.PI * 2);
+      g.lineWidth = 2;
+      g.strokeStyle = ring.selected ? '#ffd43b' : 'rgba(255,255,255,0.8)';
+      g.stroke();
+    }
   }
   g.globalAlpha = 1;
 }
