@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { annotationDataSchema, MAX_INSTANCES } from '../annotation.js';
 import { keypointTemplateSchema } from '../templates/template.js';
+import { REJECT_REASONS, SKIP_REASONS } from './reasons.js';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
 
@@ -110,7 +111,7 @@ export const submitBody = z.object({
 });
 
 export const skipBody = z.object({
-  reason: z.enum(['no_face', 'bad_image', 'unclear_rules', 'too_hard', 'other']),
+  reason: z.enum(SKIP_REASONS),
   comment: z.string().max(500).optional(),
 });
 
@@ -118,9 +119,7 @@ export const goldBody = z.object({ data: annotationDataSchema });
 
 export const reviewBody = z.object({
   verdict: z.enum(['accept', 'reject']),
-  reasonCode: z
-    .enum(['wrong_points', 'left_right_swap', 'missed_face', 'extra_face', 'wrong_visibility', 'careless', 'other'])
-    .optional(),
+  reasonCode: z.enum(REJECT_REASONS).optional(),
   comment: z.string().max(1000).optional(),
 });
 

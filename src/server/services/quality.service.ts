@@ -25,16 +25,6 @@ export const ACCURACY_WINDOW = 20;
 /** Gold scores before a worker is warned. */
 const WARN_AFTER = 3;
 
-export const REJECT_REASONS = [
-  'wrong_points',
-  'left_right_swap',
-  'missed_face',
-  'extra_face',
-  'wrong_visibility',
-  'careless',
-  'other',
-] as const;
-
 export class QualityService {
   constructor(
     private readonly db: Db,

@@ -572,20 +572,7 @@ export class Editor {
 
   /** Replaces the document (draft or answer to review); clears history; the first instance becomes active. */
   load(data: AnnotationData, options?: LoadOptions): void {
-    this.batch(() => {
-      this.panOverride.cancel();
-      this.tools[this.sess.tool].cancel();
-      this.history.clear();
-      this.doc = fromAnnotationData(data, this.template.points.length, () => this.newId(), options);
-      this.changed = true;
-      const first = this.doc.instances[0];
-      this.setFocus({
-        activeInstanceId: first ? first.id : null,
-        activePointIndex: first ? nextUnplaced(first.points, -1) : 0,
-        selection: null,
-      });
-      this.patchSession({ hover: null });
-    });
+    this.replaceDocument(() => fromAnnotationData(data, this.template.points.length, () => this.newId(), options));
   }
 
   /**
@@ -593,13 +580,15 @@ export class Editor {
    * `AnnotationData` cannot); clears history.
    */
   loadDocument(doc: EditorDocument): void {
+    this.replaceDocument(() => ({ instances: doc.instances.map((inst) => ({ ...inst, id: this.newId() })) }));
+  }
+
+  private replaceDocument(make: () => EditorDocument): void {
     this.batch(() => {
       this.panOverride.cancel();
       this.tools[this.sess.tool].cancel();
       this.history.clear();
-      this.doc = {
-        instances: doc.instances.map((inst) => ({ ...inst, id: this.newId() })),
-      };
+      this.doc = make();
       this.changed = true;
       const first = this.doc.instances[0];
       this.setFocus({

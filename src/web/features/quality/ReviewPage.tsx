@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AnnotationData } from '../../../core/annotation';
+import { REJECT_REASONS, type RejectReason } from '../../../core/api/reasons';
 import { api, ApiError, type Project } from '../../api';
 import { Link } from '../../app/router';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -12,22 +13,12 @@ interface ReviewTask {
   submissions: { annotationId: number; workerId: number; status: string; data: AnnotationData }[];
 }
 
-const REASONS = [
-  'wrong_points',
-  'left_right_swap',
-  'missed_face',
-  'extra_face',
-  'wrong_visibility',
-  'careless',
-  'other',
-] as const;
-
 export function ReviewPage({ projectId }: { projectId: number }) {
   const { t } = useI18n();
   const [project, setProject] = useState<Project | null>(null);
   const [task, setTask] = useState<ReviewTask | null | undefined>(undefined);
   const [focus, setFocus] = useState<number | null>(null);
-  const [reason, setReason] = useState<(typeof REASONS)[number]>('wrong_points');
+  const [reason, setReason] = useState<RejectReason>('wrong_points');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
 
@@ -113,10 +104,10 @@ export function ReviewPage({ projectId }: { projectId: number }) {
               {t('review.rejectReason')}
               <select
                 value={reason}
-                onChange={(e) => setReason(e.target.value as (typeof REASONS)[number])}
+                onChange={(e) => setReason(e.target.value as RejectReason)}
                 data-testid="reject-reason"
               >
-                {REASONS.map((r) => (
+                {REJECT_REASONS.map((r) => (
                   <option key={r} value={r}>
                     {t(`review.code.${r}` as MessageKey)}
                   </option>

@@ -4,6 +4,7 @@
  * connection never stops the work or loses it.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { SKIP_REASONS } from '../../../core/api/reasons';
 import { api, ApiError, type Lease, type Project, type User } from '../../api';
 import { Editor } from '../../editor';
 import { localized, useI18n, type MessageKey } from '../../i18n';
@@ -19,8 +20,6 @@ interface Slot {
   restored: boolean;
   activeMs: number;
 }
-
-const SKIP_REASONS = ['no_face', 'bad_image', 'unclear_rules', 'too_hard', 'other'] as const;
 
 /** A v4 UUID; crypto.randomUUID exists only on HTTPS or localhost, and village LANs are plain HTTP. */
 function uuid(): string {
