@@ -32,9 +32,9 @@ describe.skipIf(!hasBrowser)('worker workspace in Chromium', () => {
     await t.newUser('worker1', 'worker');
     const p = await t.newProject(manager.headers, { templateId: 'face-68', name: '人脸', overlap: 1 });
     projectId = p.id;
-    // Three sample faces: one per scenario.
+    // Sample faces: one per scenario, and one fetched ahead.
     const dir = await t.ctx.store.stagingDir();
-    const staged = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg'].map((f) => {
+    const staged = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg'].map((f) => {
       fs.copyFileSync(path.join(sampleImagesDir(), f), path.join(dir, f));
       return { name: f, file: path.join(dir, f) };
     });
@@ -219,5 +219,38 @@ describe.skipIf(!hasBrowser)('worker workspace in Chromium', () => {
     await page.waitForTimeout(1500);
     expect(await count()).toBe(before + 1);
     await page.close();
+  }, 120_000);
+
+  it('places points by touch on a tablet-sized screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+    const page = await context.newPage();
+    await login(page);
+    const { w, h } = await currentLease(page);
+    const placed = await page.evaluate(() => (window as any).shuguEditor.progress().overall.placed);
+    const taps: { x: number; y: number }[] = [];
+    for (let i = placed; i < placed + 5; i++) {
+      const p = target(i, w, h);
+      const s = await toPage(page, p.x, p.y);
+      await page.touchscreen.tap(s.x, s.y);
+      taps.push(p);
+    }
+    const points = await page.evaluate(
+      ([from, n]) => (window as any).shuguEditor.document.instances[0].points.slice(from, from + n),
+      [placed, 5],
+    );
+    const zoom = await page.evaluate(() => (window as any).shuguEditor.session.camera.zoom);
+    points.forEach((pt: [number, number, number], k: number) => {
+      expect(Math.abs(pt[0] - taps[k].x)).toBeLessThanOrEqual(1 / zoom);
+      expect(Math.abs(pt[1] - taps[k].y)).toBeLessThanOrEqual(1 / zoom);
+      expect(pt[2]).toBe(2);
+    });
+    // The photo itself is on screen (its own canvas layer), not just the points.
+    const pixel = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.image-layer')!;
+      return [...c.getContext('2d')!.getImageData(c.width / 2, c.height / 2, 1, 1).data];
+    });
+    expect(pixel.slice(0, 3)).not.toEqual([29, 35, 43]);
+    await page.screenshot({ path: path.join(screenshotDir, 'editor-tablet.png') });
+    await context.close();
   }, 120_000);
 });

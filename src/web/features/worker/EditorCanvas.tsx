@@ -58,6 +58,8 @@ export function EditorCanvas({ editor, image }: { editor: Editor; image: HTMLIma
         el.style.width = `${r.width}px`;
         el.style.height = `${r.height}px`;
       }
+      // Setting a canvas's size clears it, even to the same size: the image must be drawn again.
+      bgKey = '';
       editor.setViewport(r.width, r.height);
       schedule();
     });
