@@ -46,6 +46,7 @@ import type { PublicUser } from '../src/server/repositories/user.repository.js';
 import { hashPassword } from '../src/server/services/auth.service.js';
 import type { Clock } from '../src/server/services/clock.js';
 import { mdTable, parseArgs, prng, tempDir } from './lib.js';
+import { sharedHashUsers } from './setup.js';
 
 const args = parseArgs({
   items: 600,
@@ -187,21 +188,7 @@ async function main() {
   try {
     // --- org, people (one argon2 hash shared by all) -------------------------------
     const org = await ctx.repos.orgs.create('Crowd vendor', 'vendor', now);
-    const hash = await hashPassword('crowd-password-1');
-    const userRow = (username: string, role: 'manager' | 'worker') => ({
-      org_id: org.id,
-      username,
-      display_name: username,
-      password_hash: hash,
-      role,
-      locale: 'en',
-      disabled: 0,
-      county: null,
-      township: null,
-      village: null,
-      household: 'none' as const,
-      created_at: now,
-    });
+    const userRow = sharedHashUsers(org.id, await hashPassword('crowd-password-1'), now);
     const manager = (await ctx.repos.users.get((await ctx.repos.users.create(userRow('manager', 'manager'))).id))!;
     const mix: [Kind, number, () => number][] = [
       ['careful', args.careful, () => between(0.012, 0.018)],

@@ -14,10 +14,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import type { KeypointTemplate } from '../src/core/templates/template.js';
 import { buildApp } from '../src/server/app.js';
+import { launchBrowser } from '../test/helpers/browser.js';
 import { loadConfig } from '../src/server/config.js';
 import { createContext } from '../src/server/context.js';
 import { UserService } from '../src/server/services/user.service.js';
@@ -128,21 +128,8 @@ async function main() {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  const browser = await chromium.launch({
-    executablePath: process.env.SHUGU_TEST_BROWSER?.includes('/')
-      ? process.env.SHUGU_TEST_BROWSER
-      : '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // The same Chromium, flags and path as the browser tests.
+  const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   // tsx keeps function names with a `__name` helper that the page does not have.
   await page.addInitScript('window.__name = (f) => f');

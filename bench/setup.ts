@@ -23,6 +23,27 @@ export async function benchContext(dataDir: string, databaseUrl?: string, sqlite
   return createContext(config);
 }
 
+/**
+ * User rows that all share one argon2 hash: hashing a thousand passwords would take
+ * a benchmark's setup longer than its run.
+ */
+export function sharedHashUsers(orgId: number, hash: string, now: number) {
+  return (username: string, role: 'manager' | 'worker') => ({
+    org_id: orgId,
+    username,
+    display_name: username,
+    password_hash: hash,
+    role,
+    locale: 'en',
+    disabled: 0,
+    county: null,
+    township: null,
+    village: null,
+    household: 'none' as const,
+    created_at: now,
+  });
+}
+
 export interface Fixture {
   orgId: number;
   managerId: number;
@@ -38,21 +59,7 @@ export async function buildFixture(
 ): Promise<Fixture> {
   const now = Date.now();
   const org = await ctx.repos.orgs.create('Bench vendor', 'vendor', now);
-  const hash = await hashPassword(PASSWORD);
-  const userRow = (username: string, role: 'manager' | 'worker') => ({
-    org_id: org.id,
-    username,
-    display_name: username,
-    password_hash: hash,
-    role,
-    locale: 'en',
-    disabled: 0,
-    county: null,
-    township: null,
-    village: null,
-    household: 'none' as const,
-    created_at: now,
-  });
+  const userRow = sharedHashUsers(org.id, await hashPassword(PASSWORD), now);
   const manager = await ctx.repos.users.create(userRow('bench-manager', 'manager'));
   const workers: Fixture['workers'] = [];
   for (let i = 0; i < opts.workers; i++) {

@@ -7,6 +7,7 @@ import type { AnnotationData } from '../../core/annotation.js';
 import type { AnnotationRepository } from '../repositories/annotation.repository.js';
 import type { ItemRepository } from '../repositories/item.repository.js';
 import type { ProjectRepository } from '../repositories/project.repository.js';
+import type { Project } from '../db/types.js';
 import { notFound } from '../errors.js';
 import { assertCanView, type Actor } from './access.js';
 import type { Clock } from './clock.js';
@@ -29,11 +30,11 @@ export class ExportService {
     if (actor) assertCanView(actor, project);
     else if (!project) throw notFound('project');
     const filename = `shugu-project-${projectId}-coco.json`;
-    return { filename, chunks: this.cocoChunks(project!.id) };
+    return { filename, chunks: this.cocoChunks(project!) };
   }
 
-  private async *cocoChunks(projectId: number): AsyncGenerator<string> {
-    const project = (await this.projects.get(projectId))!;
+  private async *cocoChunks(project: Project): AsyncGenerator<string> {
+    const projectId = project.id;
     const template = templateOf(project);
     const info = {
       description: project.name,
