@@ -3,11 +3,13 @@
  * The `shugu` command: serve (the default), import images or a manifest, export,
  * and add users. Every command reads the same configuration as the server.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { DEFAULT_EXPORT_OPTIONS, EXPORT_MODES, UNFINISHED_CHOICES } from '../core/api/export-options.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand, importManifestCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
+import { orgsAddCommand } from './commands/orgs.js';
 import { usersAddCommand } from './commands/users.js';
 
 export interface GlobalFlags {
@@ -59,10 +61,40 @@ program
 
 program
   .command('export')
-  .description('export a project as COCO keypoints JSON')
+  .description('export a project as COCO keypoints JSON (by default the final dataset; see docs/export.md)')
   .argument('<project>', 'project id')
   .option('-o, --out <file>', 'output file (default: standard output)')
-  .action((project, opts) => exportCommand(program.opts<GlobalFlags>(), Number(project), opts.out));
+  .addOption(
+    new Option(
+      '--mode <mode>',
+      'final: one result per face of each finished item; accepted: the answers that count; all: every answer with its status',
+    )
+      .choices(EXPORT_MODES)
+      .default(DEFAULT_EXPORT_OPTIONS.mode),
+  )
+  .addOption(
+    new Option('--unfinished <choice>', 'leave unfinished items out, or list them without annotations')
+      .choices(UNFINISHED_CHOICES)
+      .default(DEFAULT_EXPORT_OPTIONS.unfinished),
+  )
+  .option('--include-gold', 'add the gold items with their reference answers', false)
+  .action((project, opts) =>
+    exportCommand(program.opts<GlobalFlags>(), Number(project), opts.out, {
+      mode: opts.mode,
+      unfinished: opts.unfinished,
+      includeGold: opts.includeGold === true,
+    }),
+  );
+
+program
+  .command('orgs')
+  .description('manage organisations')
+  .command('add')
+  .description('add a vendor (a tenancy of its own) or a client organisation of a vendor')
+  .argument('<name>')
+  .requiredOption('--kind <kind>', 'vendor or client')
+  .option('--vendor <id>', 'the vendor a client organisation belongs to')
+  .action((name, opts) => orgsAddCommand(program.opts<GlobalFlags>(), name, opts));
 
 program
   .command('users')

@@ -27,6 +27,40 @@ export interface CocoAnnotation {
   /** Shugu's extras, ignored by COCO tools: who drew it and which stored answer it came from. */
   shugu_worker_id?: number;
   shugu_annotation_id?: number;
+  /** Audit exports (`mode=all`): the answer's status, why it was rejected, and when it came in. */
+  shugu_status?: AnswerStatus;
+  shugu_rejected_by?: 'review' | 'suspension';
+  shugu_reject_reason?: string;
+  shugu_created_at?: string;
+  /** A gold item's reference answer (exported only on request). */
+  shugu_gold_reference?: true;
+}
+
+export type AnswerStatus = 'submitted' | 'accepted' | 'rejected';
+
+/** What Shugu adds to each annotation of one stored answer; each field is written only when set. */
+export interface CocoExtras {
+  workerId?: number;
+  annotationId?: number;
+  status?: AnswerStatus;
+  /** A rejected answer: by a reviewer, or discarded when its worker was suspended. */
+  rejectedBy?: 'review' | 'suspension';
+  rejectReason?: string | null;
+  /** ISO time the answer was stored. */
+  createdAt?: string;
+  goldReference?: boolean;
+}
+
+function extraFields(e: CocoExtras): Partial<CocoAnnotation> {
+  const out: Partial<CocoAnnotation> = {};
+  if (e.workerId !== undefined) out.shugu_worker_id = e.workerId;
+  if (e.annotationId !== undefined) out.shugu_annotation_id = e.annotationId;
+  if (e.status !== undefined) out.shugu_status = e.status;
+  if (e.rejectedBy !== undefined) out.shugu_rejected_by = e.rejectedBy;
+  if (e.rejectReason) out.shugu_reject_reason = e.rejectReason;
+  if (e.createdAt !== undefined) out.shugu_created_at = e.createdAt;
+  if (e.goldReference) out.shugu_gold_reference = true;
+  return out;
 }
 
 export function cocoCategory(template: KeypointTemplate, id = 1): CocoCategory {
@@ -49,9 +83,10 @@ export function cocoAnnotations(
   data: AnnotationData,
   imageId: number,
   nextId: () => number,
-  extras: { workerId?: number; annotationId?: number } = {},
+  extras: CocoExtras = {},
   categoryId = 1,
 ): CocoAnnotation[] {
+  const more = extraFields(extras);
   return data.instances.map((inst) => {
     const keypoints: number[] = [];
     let labelled = 0;
@@ -75,9 +110,7 @@ export function cocoAnnotations(
       iscrowd: 0,
     };
     if (inst.attributes && Object.keys(inst.attributes).length > 0) ann.attributes = inst.attributes;
-    if (extras.workerId !== undefined) ann.shugu_worker_id = extras.workerId;
-    if (extras.annotationId !== undefined) ann.shugu_annotation_id = extras.annotationId;
-    return ann;
+    return Object.assign(ann, more);
   });
 }
 
@@ -90,10 +123,14 @@ export function cocoAnnotationsJson(
   data: AnnotationData,
   imageId: number,
   nextId: () => number,
-  extras: { workerId?: number; annotationId?: number },
+  extras: CocoExtras,
   leadingComma: boolean,
   categoryId = 1,
 ): string {
+  if (data.instances.length === 0) return '';
+  // The extras are the same for every instance of the answer: encoded once, without the braces.
+  const more = JSON.stringify(extraFields(extras)).slice(1, -1);
+  const tail = more ? `,${more}}` : '}';
   let out = '';
   let first = !leadingComma;
   for (const inst of data.instances) {
@@ -116,9 +153,7 @@ export function cocoAnnotationsJson(
     out += `${first ? '' : ','}{"id":${nextId()},"image_id":${imageId},"category_id":${categoryId},"keypoints":[${kp}],"num_keypoints":${labelled},"bbox":[${b0},${b1},${b2},${b3}],"area":${round2(b2 * b3)},"iscrowd":0`;
     if (inst.attributes && Object.keys(inst.attributes).length > 0)
       out += `,"attributes":${JSON.stringify(inst.attributes)}`;
-    if (extras.workerId !== undefined) out += `,"shugu_worker_id":${extras.workerId}`;
-    if (extras.annotationId !== undefined) out += `,"shugu_annotation_id":${extras.annotationId}`;
-    out += '}';
+    out += tail;
     first = false;
   }
   return out;

@@ -21,18 +21,29 @@ import {
 import type { Context } from './context.js';
 import { AppError } from './errors.js';
 import { requireActor, type Actor } from './services/access.js';
+import type { Credential } from './services/auth.service.js';
+import { bearerOf, installRequestGuards } from './plugins/request-guards.plugin.js';
+import { registerSecurityHeaders } from './plugins/security-headers.plugin.js';
+import { tokenRoutes } from './routes/tokens/tokens.routes.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
 import { projectRoutes } from './routes/projects/projects.routes.js';
 import { itemRoutes } from './routes/items/items.routes.js';
 import { workRoutes } from './routes/work/work.routes.js';
 import { userRoutes } from './routes/users/users.routes.js';
 import { qualityRoutes } from './routes/quality/quality.routes.js';
+import { reportRoutes } from './routes/reports/reports.routes.js';
+import { peopleRoutes } from './routes/people/people.routes.js';
+import { trainingRoutes } from './routes/training/training.routes.js';
+import { trainingAdminRoutes } from './routes/training/training-admin.routes.js';
+import { assertPasswordChosen } from './services/password-gate.js';
 
 export const SESSION_COOKIE = 'shugu_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined;
+    /** How the actor signed in: a session cookie or a bearer token (with its scope). */
+    credential: Credential | undefined;
   }
 }
 
@@ -49,10 +60,13 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.logLevel } : false,
     bodyLimit: 16 * 1024 * 1024,
-    trustProxy: true,
+    // Forwarded headers are believed only from the proxies named in SHUGU_TRUST_PROXY;
+    // from anyone else they are the client's own words (docs/security.md).
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await registerSecurityHeaders(app, ctx.config);
 
   await app.register(swagger, {
     openapi: {
@@ -66,19 +80,24 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // No validator badge: it would send the spec's address to validator.swagger.io.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: ctx.config.maxUploadBytes, files: 10_000, fields: 100 },
   });
 
   app.decorateRequest('actor', undefined);
+  app.decorateRequest('credential', undefined);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
-    const auth = request.headers.authorization;
-    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    request.actor = await ctx.services.auth.authenticate(request.cookies[SESSION_COOKIE], bearer);
+    const auth = await ctx.services.auth.authenticate(request.cookies[SESSION_COOKIE], bearerOf(request));
+    request.actor = auth?.actor;
+    request.credential = auth?.credential;
+    assertPasswordChosen(request.actor, request.method, request.routeOptions.url);
   });
+  // Cross-site request checks and token scopes, before any body is read.
+  installRequestGuards(app);
 
   // A write is acknowledged only once it is durable (group commit on SQLite).
   app.addHook('onSend', async (request, reply) => {
@@ -97,11 +116,16 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
   });
 
   await app.register(authRoutes(ctx), { prefix: '/api' });
+  await app.register(tokenRoutes(ctx), { prefix: '/api' });
   await app.register(userRoutes(ctx), { prefix: '/api' });
   await app.register(projectRoutes(ctx), { prefix: '/api' });
   await app.register(itemRoutes(ctx), { prefix: '/api' });
   await app.register(workRoutes(ctx), { prefix: '/api' });
   await app.register(qualityRoutes(ctx), { prefix: '/api' });
+  await app.register(reportRoutes(ctx), { prefix: '/api' });
+  await app.register(peopleRoutes(ctx), { prefix: '/api' });
+  await app.register(trainingRoutes(ctx), { prefix: '/api' });
+  await app.register(trainingAdminRoutes(ctx), { prefix: '/api' });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   const webDir = options.webDir ?? defaultWebDir();
@@ -164,4 +188,10 @@ function toHttpError(err: FastifyError): { status: number; id: string; message: 
 /** The signed-in actor, or a 401. */
 export function actorOf(request: FastifyRequest): Actor {
   return requireActor(request.actor);
+}
+
+/** How the signed-in actor proved who it is, or a 401. */
+export function credentialOf(request: FastifyRequest): Credential {
+  requireActor(request.actor);
+  return request.credential!;
 }

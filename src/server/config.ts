@@ -2,8 +2,20 @@
  * Configuration, parsed once at start from the environment and CLI flags. Nothing
  * else in the server reads `process.env`. Every bad key is reported together.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+
+/** An address, a CIDR range, or one of proxy-addr's names for reserved ranges. */
+function isProxyAddress(s: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(s)) return true;
+  const [addr, bits, ...rest] = s.split('/');
+  const family = net.isIP(addr);
+  if (!family || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
 
 const configSchema = z.object({
   host: z.string().min(1).default('0.0.0.0'),
@@ -32,7 +44,22 @@ const configSchema = z.object({
     .default(4 * 1024 * 1024 * 1024),
   /** Failed logins allowed per user name and address in `loginWindowSeconds`. */
   loginMaxFailures: z.coerce.number().int().positive().default(10),
+  /** Failed logins allowed per address across all user names in the window (password spraying). */
+  loginMaxFailuresPerAddress: z.coerce.number().int().positive().default(50),
+  /**
+   * Failures of one user name across all addresses in the window after which every
+   * further attempt on that name waits `loginSlowdownMs` first. It never refuses, so
+   * nobody can lock a user out from addresses that are not the user's own.
+   */
+  loginSlowdownAfter: z.coerce.number().int().positive().default(100),
+  loginSlowdownMs: z.coerce.number().int().min(0).max(60_000).default(1000),
   loginWindowSeconds: z.coerce.number().int().positive().default(900),
+  /**
+   * Reverse proxies whose X-Forwarded-For / -Proto / -Host headers are believed:
+   * addresses or CIDR ranges (or `loopback`, `linklocal`, `uniquelocal`). Empty
+   * (the default) trusts none: the client address is the socket's.
+   */
+  trustProxy: z.array(z.string().refine(isProxyAddress, 'must be IP addresses or CIDR ranges')).default([]),
   sessionDays: z.coerce.number().positive().default(14),
   /** Folders the CLI and the manifest import may read image files from. */
   importRoots: z.array(z.string()).default([]),
@@ -67,6 +94,10 @@ const ENV_KEYS: Record<string, keyof z.infer<typeof configSchema>> = {
   SHUGU_MAX_ZIP_BYTES: 'maxZipBytes',
   SHUGU_LOGIN_MAX_FAILURES: 'loginMaxFailures',
   SHUGU_LOGIN_WINDOW_SECONDS: 'loginWindowSeconds',
+  SHUGU_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
+  SHUGU_LOGIN_SLOWDOWN_AFTER: 'loginSlowdownAfter',
+  SHUGU_LOGIN_SLOWDOWN_MS: 'loginSlowdownMs',
+  SHUGU_TRUST_PROXY: 'trustProxy',
   SHUGU_SESSION_DAYS: 'sessionDays',
   SHUGU_IMPORT_ROOTS: 'importRoots',
   SHUGU_SQLITE_SYNC: 'sqliteSync',
@@ -85,6 +116,12 @@ const BOOLEAN_KEYS = new Set(['seedDemo', 'secureCookies']);
 
 function coerceRaw(key: string, value: string): unknown {
   if (key === 'importRoots') return value.split(path.delimiter).filter(Boolean);
+  if (key === 'trustProxy') {
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
   if (BOOLEAN_KEYS.has(key)) {
     if (/^(1|true|yes|on)$/i.test(value)) return true;
     if (/^(0|false|no|off)$/i.test(value)) return false;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../src/core/api/export-options.js';
 import { face5, face68 } from '../../src/core/templates/index.js';
 import type { KeypointTemplate } from '../../src/core/templates/template.js';
 import { dialects } from '../helpers/databases.js';
@@ -9,8 +10,15 @@ type Pt = [number, number, 0 | 1 | 2];
 type Answer = { instances: { bbox: [number, number, number, number] | null; points: Pt[] }[] };
 
 interface Coco {
-  info: Record<string, unknown>;
-  images: { id: number; file_name: string; width: number; height: number }[];
+  info: Record<string, unknown> & { shugu: { mode: string; unfinished: string; includeGold: boolean } };
+  images: {
+    id: number;
+    file_name: string;
+    width: number;
+    height: number;
+    shugu_finished?: boolean;
+    shugu_gold?: boolean;
+  }[];
   annotations: {
     id: number;
     image_id: number;
@@ -22,6 +30,11 @@ interface Coco {
     iscrowd: number;
     shugu_worker_id?: number;
     shugu_annotation_id?: number;
+    shugu_status?: string;
+    shugu_rejected_by?: string;
+    shugu_reject_reason?: string;
+    shugu_created_at?: string;
+    shugu_gold_reference?: boolean;
   }[];
   categories: { id: number; name: string; keypoints: string[]; skeleton: number[][] }[];
 }
@@ -108,26 +121,31 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     return { itemId: lease.item.id as number, annotationId: res.json().annotationId as number };
   }
 
-  const exportHttp = async (projectId: number) => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/api/projects/${projectId}/export/coco`,
-      headers: manager.headers,
-    });
-    expect(res.statusCode).toBe(200);
+  /** `GET …/export/coco` with a query string such as `?mode=all`; checks status and headers. */
+  const exportHttp = async (projectId: number, query = '', headers = manager.headers) => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/projects/${projectId}/export/coco${query}`, headers });
+    expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="shugu-project-${projectId}-coco.json"`);
+    const mode = new URLSearchParams(query).get('mode') ?? 'final';
+    const suffix = mode === 'final' ? '' : `-${mode}`;
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="shugu-project-${projectId}-coco${suffix}.json"`,
+    );
     return { text: res.body, coco: JSON.parse(res.body) as Coco };
   };
-  const exportCli = async (projectId: number) => {
-    const { filename, chunks } = await t.ctx.services.exports.coco(null, projectId);
+  const exportCli = async (projectId: number, options: Partial<ExportOptions> = {}) => {
+    const { filename, chunks } = await t.ctx.services.exports.coco(null, projectId, {
+      ...DEFAULT_EXPORT_OPTIONS,
+      ...options,
+    });
     let text = '';
     for await (const c of chunks) text += c;
     return { filename, text, coco: JSON.parse(text) as Coco };
   };
 
   it('exports face-5 answers with two instances, hidden and occluded points', async () => {
-    const project = await t.newProject(manager.headers, { overlap: 2 });
+    // The two answers disagree; with no review asked for, the item is finished all the same.
+    const project = await t.newProject(manager.headers, { overlap: 2, lowAgreementAction: 'none' });
     const items = await t.addImages(manager.headers, project.id, 3);
     const w1 = await t.newUser('w1', 'worker');
     const w2 = await t.newUser('w2', 'worker');
@@ -174,8 +192,11 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     await leaseAndSubmit(w1, project.id, none);
     await leaseAndSubmit(w2, project.id, one);
 
-    const { coco, text } = await exportHttp(project.id);
+    // The individual answers of the one finished item (two answers, overlap 2), every image listed.
+    const { coco, text } = await exportHttp(project.id, '?mode=accepted&unfinished=empty');
     expectValidCoco(coco, face5);
+    expect(coco.info.shugu).toEqual({ mode: 'accepted', unfinished: 'empty', includeGold: false });
+    expect(coco.images.map((i) => i.shugu_finished)).toEqual([true, false, false]);
     expect(coco.categories[0]).toMatchObject({ id: 1, name: 'face' });
     expect(coco.images.map((i) => [i.id, i.file_name, i.width, i.height])).toEqual(
       items.map((i, n) => [i.id, `img${n}.png`, 64, 48]),
@@ -202,8 +223,8 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     expect(a.shugu_worker_id).toBe(b.shugu_worker_id);
 
     // The CLI's path gives the same file.
-    const cli = await exportCli(project.id);
-    expect(cli.filename).toBe(`shugu-project-${project.id}-coco.json`);
+    const cli = await exportCli(project.id, { mode: 'accepted', unfinished: 'empty' });
+    expect(cli.filename).toBe(`shugu-project-${project.id}-coco-accepted.json`);
     expect(cli.coco).toEqual(coco);
     expect(cli.text).toBe(text);
   });
@@ -214,8 +235,11 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     const w = await t.newUser('w1', 'worker');
     const data = face68Answer();
     await leaseAndSubmit(w, project.id, data);
-    const { coco } = await exportHttp(project.id);
+    // Overlap 1: the one answer is the item's consensus, so the final dataset carries it.
+    const { coco } = await exportHttp(project.id, '?unfinished=empty');
     expectValidCoco(coco, face68);
+    expect(coco.info.shugu).toEqual({ mode: 'final', unfinished: 'empty', includeGold: false });
+    expect(coco.images.map((i) => i.shugu_finished)).toEqual([true, false]);
     expect(coco.categories[0].skeleton.length).toBeGreaterThan(0);
     expect(Math.max(...coco.categories[0].skeleton.flat())).toBe(68);
     expect(Math.min(...coco.categories[0].skeleton.flat())).toBe(1);
@@ -228,7 +252,10 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     expect(ann.keypoints.slice(9, 12)).toEqual([0, 0, 0]);
     expect(ann.keypoints.slice(0, 3)).toEqual([52.12, 24, 1]);
     expect(ann.bbox.every((n) => n >= 0 && n <= 64)).toBe(true);
-    expect((await exportCli(project.id)).coco).toEqual(coco);
+    expect(ann.shugu_worker_id).toBeUndefined();
+    expect((await exportCli(project.id, { unfinished: 'empty' })).coco).toEqual(coco);
+    // By default the unfinished item is left out.
+    expect((await exportHttp(project.id)).coco.images).toHaveLength(1);
 
     const empty = await t.newProject(manager.headers, { name: 'Empty', templateId: 'face-68' });
     const e = await exportHttp(empty.id);
@@ -308,14 +335,45 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
           })),
         )
         .execute();
+      // Each item is finished: its overlap of 1 is in, with its consensus.
+      await t.ctx.db
+        .insertInto('consensus')
+        .values(
+          slice.map((it) => ({
+            item_id: it.id,
+            project_id: project.id,
+            data: answer,
+            agreement: 1,
+            details: '{"instances":[],"unmerged":0}',
+            submissions: 1,
+            created_at: now,
+          })),
+        )
+        .execute();
     }
-    const { coco } = await exportHttp(project.id);
-    expectValidCoco(coco, face5);
-    expect(coco.images).toHaveLength(N);
-    expect(coco.annotations).toHaveLength(N);
-    expect(new Set(coco.annotations.map((a) => a.image_id)).size).toBe(N);
-    expect(coco.annotations.every((a) => a.num_keypoints === 4)).toBe(true);
-    expect(coco.annotations[N - 1].bbox).toEqual([20, 16, 24, 20]);
+    for (const query of ['', '?mode=accepted', '?mode=all']) {
+      const { coco } = await exportHttp(project.id, query);
+      expectValidCoco(coco, face5);
+      expect(coco.images).toHaveLength(N);
+      expect(coco.annotations).toHaveLength(N);
+      expect(new Set(coco.annotations.map((a) => a.image_id)).size).toBe(N);
+      expect(coco.annotations.every((a) => a.num_keypoints === 4)).toBe(true);
+      expect(coco.annotations[N - 1].bbox).toEqual([20, 16, 24, 20]);
+    }
+  });
+
+  it('refuses bad export options with a 400', async () => {
+    const project = await t.newProject(manager.headers);
+    for (const query of ['?mode=raw', '?unfinished=keep', '?includeGold=maybe']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/projects/${project.id}/export/coco${query}`,
+        headers: manager.headers,
+      });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.id).toBe('invalid_request');
+    }
+    expect((await exportHttp(project.id, '?includeGold=false')).coco.info.shugu.includeGold).toBe(false);
   });
 
   it('refuses an unknown project on both paths', async () => {
@@ -323,5 +381,296 @@ describe.each(dialects)('COCO export on %s', (dialect) => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error.id).toBe('project_not_found');
     await expect(t.ctx.services.exports.coco(null, 4242)).rejects.toMatchObject({ id: 'project_not_found' });
+  });
+});
+
+/** A face-5 face at `x0`, shifted `dx` pixels: each careful worker draws with their own small offset. */
+function face(x0: number, dx: number): Answer['instances'][number] {
+  return {
+    bbox: [x0 - 2 + dx, 4, 24, 36],
+    points: [
+      [x0 + 4 + dx, 12, 2],
+      [x0 + 16 + dx, 12, 2],
+      [x0 + 10 + dx, 20, 2],
+      [x0 + 6 + dx, 30, 1],
+      [x0 + 14 + dx, 30, 2],
+    ],
+  };
+}
+/** Two faces side by side on a 64 × 48 image. */
+const twoFaces = (dx: number): Answer => ({ instances: [face(4, dx), face(36, dx)] });
+/** The COCO keypoints of one face, as the export writes them. */
+const cocoKeypoints = (inst: Answer['instances'][number]) => inst.points.flatMap(([x, y, v]) => [x, y, v]);
+const GOLD: Answer = {
+  instances: [
+    {
+      bbox: [6.25, 5.5, 40.5, 36.75],
+      points: [
+        [16.125, 14.375, 2],
+        [35.625, 14.875, 2],
+        [26.375, 24.125, 2],
+        [18.875, 33.625, 1],
+        [33.125, 33.375, 2],
+      ],
+    },
+  ],
+};
+
+describe.each(dialects)('the final dataset on %s', (dialect) => {
+  let t: TestApp;
+  let manager: { id: number; headers: Record<string, string> };
+  beforeEach(async () => {
+    t = await startTestApp(dialect);
+    manager = await t.newUser('manager', 'manager');
+  });
+  afterEach(async () => t.close());
+
+  const inject = (method: string, url: string, headers: Record<string, string>, payload?: unknown) =>
+    t.app.inject({ method: method as 'GET', url, headers, payload: payload as object });
+  const exportAs = async (projectId: number, query: string, headers = manager.headers) => {
+    const res = await inject('GET', `/api/projects/${projectId}/export/coco${query}`, headers);
+    expect(res.statusCode, res.body).toBe(200);
+    return { text: res.body, coco: JSON.parse(res.body) as Coco };
+  };
+
+  /**
+   * Leases and answers until the worker has answered `regular` regular items (or the
+   * project has nothing left for them); gold items get `goldAnswer`. Returns the
+   * answer ids by item.
+   */
+  async function work(
+    worker: { headers: Record<string, string> },
+    projectId: number,
+    golds: Set<number>,
+    regular: number,
+    answer: Answer,
+    goldAnswer: Answer,
+  ) {
+    const ids = new Map<number, number>();
+    for (let done = 0; done < regular;) {
+      const l = (await inject('POST', `/api/projects/${projectId}/lease`, worker.headers)).json().lease;
+      if (!l) break;
+      const isGold = golds.has(l.item.id);
+      const res = await inject('POST', `/api/assignments/${l.assignmentId}/submit`, worker.headers, {
+        clientSubmissionId: randomUUID(),
+        data: isGold ? goldAnswer : answer,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      ids.set(l.item.id, res.json().annotationId);
+      if (!isGold) done++;
+    }
+    return ids;
+  }
+
+  it('delivers one result per face of each finished item; accepted and all hold the answers', async () => {
+    const project = await t.newProject(manager.headers, {
+      overlap: 3,
+      goldRate: 0.25,
+      minGold: 2,
+      warnBelow: 0.8,
+      suspendBelow: 0.5,
+      lowAgreementAction: 'none',
+    });
+    const items = await t.addImages(manager.headers, project.id, 6);
+    const [g1, g2, r1, r2, r3, r4] = items.map((i) => i.id);
+    const golds = new Set([g1, g2]);
+    for (const g of golds) {
+      const res = await inject('PUT', `/api/items/${g}/gold`, manager.headers, { data: GOLD });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+
+    // A spammer answers one regular item (r1), fails two gold checks and is suspended:
+    // that answer is discarded and its slot goes back.
+    const spammer = await t.newUser('spammer', 'worker');
+    const junk: Answer = { instances: [face(20, 0), face(20, 3), face(36, 0)] };
+    const farOff: Answer = { instances: [face(36, 2)] };
+    const spam = await work(spammer, project.id, golds, 5, junk, farOff);
+    expect([...spam.keys()].filter((id) => !golds.has(id))).toEqual([r1]);
+    const refused = await inject('POST', `/api/projects/${project.id}/lease`, spammer.headers);
+    expect(refused.json().error.id).toBe('worker_suspended');
+
+    // Three careful workers, each with their own small offset; w3 stops after r3.
+    const w1 = await t.newUser('w1', 'worker');
+    const w2 = await t.newUser('w2', 'worker');
+    const w3 = await t.newUser('w3', 'worker');
+    const a1 = await work(w1, project.id, golds, 4, twoFaces(0), GOLD);
+    const a2 = await work(w2, project.id, golds, 4, twoFaces(1), GOLD);
+    const a3 = await work(w3, project.id, golds, 3, twoFaces(2), GOLD);
+    expect([...a3.keys()].filter((id) => !golds.has(id))).toEqual([r1, r2, r3]);
+
+    // A reviewer accepts w1 on r1 and rejects w3 on r2 and w2 on r3; r2 is redone by w4.
+    const reviewer = await t.newUser('reviewer', 'reviewer');
+    const review = async (annotationId: number, verdict: 'accept' | 'reject') => {
+      const body = verdict === 'reject' ? { verdict, reasonCode: 'wrong_points' } : { verdict };
+      const res = await inject('POST', `/api/annotations/${annotationId}/review`, reviewer.headers, body);
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    await review(a1.get(r1)!, 'accept');
+    await review(a3.get(r2)!, 'reject');
+    await review(a2.get(r3)!, 'reject');
+    const w4 = await t.newUser('w4', 'worker');
+    const a4 = await work(w4, project.id, golds, 1, twoFaces(3), GOLD);
+    expect([...a4.keys()].filter((id) => !golds.has(id))).toEqual([r2]);
+    // Now: r1 (w1, w2, w3) and r2 (w1, w2, w4) are finished; r3 lost w2's answer and r4
+    // has two of three, so both are unfinished.
+
+    const rejectedIds = [spam.get(r1)!, a3.get(r2)!, a2.get(r3)!];
+    const stored = await t.ctx.db
+      .selectFrom('annotations')
+      .select(['id', 'item_id', 'worker_id', 'status', 'instance_count'])
+      .where('project_id', '=', project.id)
+      .execute();
+    expect(
+      stored
+        .filter((a) => a.status === 'rejected')
+        .map((a) => a.id)
+        .sort((a, b) => a - b),
+    ).toEqual([...rejectedIds].sort((a, b) => a - b));
+
+    // --- final (the default): exactly one annotation per face per finished item.
+    const final = await exportAs(project.id, '');
+    expectValidCoco(final.coco, face5);
+    expect(final.coco.info.shugu).toEqual({ mode: 'final', unfinished: 'omit', includeGold: false });
+    expect(final.coco.images.map((i) => [i.id, i.shugu_finished])).toEqual([
+      [r1, true],
+      [r2, true],
+    ]);
+    expect(final.coco.annotations).toHaveLength(4);
+    for (const item of [r1, r2]) {
+      const anns = final.coco.annotations.filter((a) => a.image_id === item).sort((a, b) => a.bbox[0] - b.bbox[0]);
+      // The median of three careful answers is the middle one: w2's (offset 1) on both
+      // items. Had w3's rejected answer counted on r2, it would not be.
+      expect(anns.map((a) => a.keypoints)).toEqual(twoFaces(1).instances.map(cocoKeypoints));
+      expect(anns.map((a) => a.bbox)).toEqual(twoFaces(1).instances.map((i) => i.bbox));
+    }
+    for (const a of final.coco.annotations) {
+      expect(a.shugu_worker_id).toBeUndefined();
+      expect(a.shugu_status).toBeUndefined();
+    }
+    // Nothing of the gold items: neither the images nor the reference.
+    expect(final.text).not.toContain('16.125');
+    expect(final.coco.images.some((i) => golds.has(i.id))).toBe(false);
+
+    // --- unfinished items listed without annotations, on request.
+    const empty = await exportAs(project.id, '?unfinished=empty');
+    expect(empty.coco.info.shugu).toEqual({ mode: 'final', unfinished: 'empty', includeGold: false });
+    expect(empty.coco.images.map((i) => [i.id, i.shugu_finished])).toEqual([
+      [r1, true],
+      [r2, true],
+      [r3, false],
+      [r4, false],
+    ]);
+    expect(empty.coco.annotations).toEqual(final.coco.annotations);
+
+    // --- gold on request: the reference, marked, and nothing else of gold.
+    const withGold = await exportAs(project.id, '?includeGold=true');
+    expectValidCoco(withGold.coco, face5);
+    expect(withGold.coco.info.shugu).toEqual({ mode: 'final', unfinished: 'omit', includeGold: true });
+    expect(withGold.coco.images.map((i) => i.id)).toEqual([g1, g2, r1, r2]);
+    expect(withGold.coco.images.filter((i) => i.shugu_gold).map((i) => i.id)).toEqual([g1, g2]);
+    const refs = withGold.coco.annotations.filter((a) => a.shugu_gold_reference);
+    expect(refs.map((a) => a.image_id)).toEqual([g1, g2]);
+    for (const r of refs)
+      expect(r.keypoints).toEqual(cocoKeypoints(GOLD.instances[0]).map((x) => Math.round(x * 100) / 100));
+    expect(withGold.coco.annotations.filter((a) => !a.shugu_gold_reference)).toHaveLength(4);
+
+    // --- accepted: every answer that counts on the finished items, none rejected or discarded.
+    const accepted = await exportAs(project.id, '?mode=accepted');
+    expectValidCoco(accepted.coco, face5);
+    expect(accepted.coco.info.shugu).toEqual({ mode: 'accepted', unfinished: 'omit', includeGold: false });
+    const acceptedAnswers = new Set(accepted.coco.annotations.map((a) => a.shugu_annotation_id));
+    expect([...acceptedAnswers].sort((a, b) => a! - b!)).toEqual(
+      [a1.get(r1), a2.get(r1), a3.get(r1), a1.get(r2), a2.get(r2), a4.get(r2)].sort((a, b) => a! - b!),
+    );
+    expect(accepted.coco.annotations).toHaveLength(12);
+    expect(accepted.coco.annotations.some((a) => a.shugu_worker_id === spammer.id)).toBe(false);
+    for (const id of rejectedIds) expect(acceptedAnswers.has(id)).toBe(false);
+
+    // --- all: every stored answer of every item, each with its status, worker and time.
+    const all = await exportAs(project.id, '?mode=all');
+    expectValidCoco(all.coco, face5);
+    expect(all.coco.info.shugu).toEqual({ mode: 'all', unfinished: 'listed', includeGold: false });
+    expect(all.coco.images.map((i) => i.id)).toEqual(items.map((i) => i.id));
+    expect(all.coco.images.filter((i) => i.shugu_gold).map((i) => i.id)).toEqual([g1, g2]);
+    expect(all.coco.annotations).toHaveLength(stored.reduce((n, a) => n + a.instance_count, 0));
+    expect(all.coco.annotations.some((a) => a.shugu_gold_reference)).toBe(false);
+    const byAnswer = new Map(stored.map((a) => [a.id, a]));
+    for (const a of all.coco.annotations) {
+      const answer = byAnswer.get(a.shugu_annotation_id!)!;
+      expect(a.shugu_status).toBe(answer.status);
+      expect(a.shugu_worker_id).toBe(answer.worker_id);
+      expect(a.image_id).toBe(answer.item_id);
+      expect(a.shugu_created_at).toBe(new Date(t.clock.now()).toISOString());
+    }
+    const statusOf = (id: number) =>
+      all.coco.annotations
+        .filter((a) => a.shugu_annotation_id === id)
+        .map((a) => [a.shugu_status, a.shugu_rejected_by, a.shugu_reject_reason]);
+    expect(statusOf(a3.get(r2)!)).toEqual([
+      ['rejected', 'review', 'wrong_points'],
+      ['rejected', 'review', 'wrong_points'],
+    ]);
+    expect(statusOf(spam.get(r1)!)).toEqual(Array(3).fill(['rejected', 'suspension', undefined]));
+    expect(statusOf(a1.get(r1)!)).toEqual(Array(2).fill(['accepted', undefined, undefined]));
+    expect(statusOf(a2.get(r1)!)).toEqual(Array(2).fill(['submitted', undefined, undefined]));
+    // Rejected answers appear here only.
+    for (const id of rejectedIds) {
+      expect(all.coco.annotations.some((a) => a.shugu_annotation_id === id)).toBe(true);
+      expect(withGold.text).not.toContain(`"shugu_annotation_id":${id},`);
+    }
+
+    // The command line's path writes the same files.
+    const cli = async (options: Partial<ExportOptions>) => {
+      const { chunks } = await t.ctx.services.exports.coco(null, project.id, { ...DEFAULT_EXPORT_OPTIONS, ...options });
+      let text = '';
+      for await (const c of chunks) text += c;
+      return JSON.parse(text) as Coco;
+    };
+    expect(await cli({})).toEqual(final.coco);
+    expect(await cli({ mode: 'all' })).toEqual(all.coco);
+    expect(await cli({ includeGold: true })).toEqual(withGold.coco);
+  });
+
+  it('waits for a pending review, then delivers the answer the reviewer accepted', async () => {
+    const project = await t.newProject(manager.headers, { overlap: 1, reviewRate: 1 });
+    const [item] = await t.addImages(manager.headers, project.id, 1);
+    const w = await t.newUser('w1', 'worker');
+    const [answerId] = [...(await work(w, project.id, new Set(), 1, twoFaces(2), GOLD)).values()];
+    // Sampled for review: not finished yet.
+    expect((await exportAs(project.id, '')).coco.images).toEqual([]);
+    const pending = await exportAs(project.id, '?unfinished=empty');
+    expect(pending.coco.images.map((i) => [i.id, i.shugu_finished])).toEqual([[item.id, false]]);
+    expect(pending.coco.annotations).toEqual([]);
+
+    const reviewer = await t.newUser('reviewer', 'reviewer');
+    const res = await inject('POST', `/api/annotations/${answerId}/review`, reviewer.headers, { verdict: 'accept' });
+    expect(res.statusCode, res.body).toBe(200);
+    const final = await exportAs(project.id, '');
+    expect(final.coco.images.map((i) => [i.id, i.shugu_finished])).toEqual([[item.id, true]]);
+    expect(final.coco.annotations.map((a) => a.keypoints)).toEqual(twoFaces(2).instances.map(cocoKeypoints));
+  });
+
+  it('keeps the audit to staff and gold references to managers', async () => {
+    const admin = await t.newUser('admin', 'admin');
+    const org = await inject('POST', '/api/orgs', admin.headers, { name: 'Client', kind: 'client' });
+    expect(org.statusCode, org.body).toBe(201);
+    const client = await t.newUser('client', 'client', org.json().id);
+    const reviewer = await t.newUser('reviewer', 'reviewer');
+    const project = await t.newProject(manager.headers, { clientOrgId: org.json().id });
+    await t.addImages(manager.headers, project.id, 1);
+    expect((await exportAs(project.id, '', client.headers)).coco.info.shugu.mode).toBe('final');
+    expect((await exportAs(project.id, '?mode=accepted', client.headers)).coco.info.shugu.mode).toBe('accepted');
+    expect((await exportAs(project.id, '?mode=all', reviewer.headers)).coco.info.shugu.mode).toBe('all');
+    for (const [who, query] of [
+      [client, '?mode=all'],
+      [client, '?includeGold=true'],
+      [reviewer, '?includeGold=true'],
+    ] as const) {
+      const res = await inject('GET', `/api/projects/${project.id}/export/coco${query}`, who.headers);
+      expect(res.statusCode, query).toBe(403);
+      expect(res.json().error.id).toBe('role_not_allowed');
+    }
+    const worker = await t.newUser('w1', 'worker');
+    expect((await inject('GET', `/api/projects/${project.id}/export/coco`, worker.headers)).statusCode).toBe(403);
   });
 });

@@ -230,12 +230,16 @@ describe.each(dialects)('projects on %s', (dialect) => {
           headers: b.headers,
           payload: { overlap: 5 },
         }),
-        await t.app.inject({ method: 'GET', url: `/api/items/${items[0].id}`, headers: b.headers }),
-        await t.app.inject({ method: 'GET', url: `/api/items/${items[0].id}/image`, headers: b.headers }),
       ];
       for (const res of refusals) {
         expect(res.statusCode, res.body).toBe(404);
         expect(res.json().error.id).toBe('project_not_found');
+      }
+      // Another's item answers like a missing item.
+      for (const url of [`/api/items/${items[0].id}`, `/api/items/${items[0].id}/image`]) {
+        const res = await t.app.inject({ method: 'GET', url, headers: b.headers });
+        expect(res.statusCode, res.body).toBe(404);
+        expect(res.json().error.id).toBe('item_not_found');
       }
       // The same answer as for a project that does not exist at all.
       const missing = await t.app.inject({ method: 'GET', url: '/api/projects/999999', headers: b.headers });

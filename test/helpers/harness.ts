@@ -26,6 +26,13 @@ export class TestClock {
 
 export const PASSWORD = 'correct horse battery';
 
+/**
+ * The origin of `app.inject` requests (their Host is `localhost:80`). A signed-in
+ * user's headers carry it, as a browser's would, so that form-type bodies
+ * (multipart uploads) pass the cross-site request check.
+ */
+export const SAME_ORIGIN = 'http://localhost';
+
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
 export async function startTestApp(
@@ -56,7 +63,7 @@ export async function startTestApp(
     if (res.statusCode !== 200) throw new Error(`login of ${username} failed: ${res.body}`);
     const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
     users.set(username, { id: u.id, cookie });
-    return { id: u.id, cookie, headers: { cookie } };
+    return { id: u.id, cookie, headers: { cookie, origin: SAME_ORIGIN } };
   }
 
   async function newProject(headers: Record<string, string>, body: Record<string, unknown> = {}) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createContext } from '../../server/context.js';
 import type { Role } from '../../server/db/types.js';
+import { assertRoleFitsOrg } from '../../server/services/access.js';
 import { UserService } from '../../server/services/user.service.js';
 import { configFrom, type GlobalFlags } from '../main.js';
 
@@ -14,7 +15,9 @@ export async function usersAddCommand(
   if (!ROLES.includes(opts.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
   const ctx = await createContext(configFrom(flags));
   try {
-    if (!(await ctx.repos.orgs.get(Number(opts.org)))) throw new Error(`there is no organisation ${opts.org}`);
+    const org = await ctx.repos.orgs.get(Number(opts.org));
+    if (!org) throw new Error(`there is no organisation ${opts.org}`);
+    assertRoleFitsOrg(org, opts.role as Role);
     const password = opts.password ?? randomBytes(9).toString('base64url');
     const user = await UserService.insert(
       ctx.repos.users,

@@ -6,29 +6,48 @@ import { z } from 'zod';
 import { annotationDataSchema, MAX_INSTANCES } from '../annotation.js';
 import { keypointTemplateSchema } from '../templates/template.js';
 import { REJECT_REASONS, SKIP_REASONS } from './reasons.js';
+import { householdCode } from './people.js';
+import { cursor, id, idParam, idString, rawText, text } from './primitives.js';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+// Every id and every text field is built from the shared primitives (bounded ids, clean text).
+export { idParam };
 
 export const loginBody = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
+  username: text(64),
+  password: rawText(256),
 });
 
-export const tokenBody = z.object({ name: z.string().min(1).max(100) });
+/**
+ * A bearer token: `read` tokens may only GET. Without an expiry a token lives until
+ * revoked; `expiresInDays` (up to ten years) or an `expiresAt` date ends it sooner.
+ */
+export const tokenBody = z
+  .object({
+    name: text(100),
+    scope: z.enum(['read', 'write']).default('write'),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((b) => b.expiresInDays === undefined || b.expiresAt === undefined, {
+    message: 'give expiresInDays or expiresAt, not both',
+    path: ['expiresAt'],
+  });
+export type TokenBody = z.infer<typeof tokenBody>;
 
-export const orgBody = z.object({ name: z.string().trim().min(1).max(200), kind: z.enum(['vendor', 'client']) });
+export const orgBody = z.object({ name: text(200), kind: z.enum(['vendor', 'client']) });
 
 export const userBody = z.object({
-  orgId: z.number().int().positive().optional(),
-  username: z.string().min(2).max(64),
-  password: z.string().min(8).max(256),
-  displayName: z.string().max(100).optional(),
+  orgId: id.optional(),
+  username: text(64, 2),
+  password: rawText(256, 8),
+  displayName: text(100, 0).optional(),
   role: z.enum(['admin', 'manager', 'reviewer', 'worker', 'client']),
   locale: z.enum(['zh-CN', 'en']).optional(),
-  county: z.string().max(100).nullish(),
-  township: z.string().max(100).nullish(),
-  village: z.string().max(100).nullish(),
-  household: z.enum(['none', 'registered_poor', 'monitored']).optional(),
+  county: text(100, 0).nullish(),
+  township: text(100, 0).nullish(),
+  village: text(100, 0).nullish(),
+  /** A code from the editable household status list, checked against it by the service. */
+  household: householdCode.optional(),
 });
 
 export const projectSettings = {
@@ -39,7 +58,7 @@ export const projectSettings = {
   /** Pay per accepted item in fen; at most 1,000 yuan. */
   pieceRateFen: z.number().int().min(0).max(100_000),
   maxInstances: z.number().int().min(1).max(MAX_INSTANCES),
-  instructions: z.string().max(100_000),
+  instructions: text(100_000, 0),
   /** Share of each worker's items that are hidden gold checks; above half is mostly testing. */
   goldRate: z.number().min(0).max(0.5),
   /** Rolling gold accuracy (mean OKS, 0–1) under which a worker is warned, and suspended. */
@@ -69,10 +88,10 @@ const qualitySettings = z.object({
 
 export const projectBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    templateId: z.string().optional(),
+    name: text(200),
+    templateId: text(100).optional(),
     template: keypointTemplateSchema.optional(),
-    clientOrgId: z.number().int().positive().nullish(),
+    clientOrgId: id.nullish(),
     overlap: projectSettings.overlap.default(1),
     leaseSeconds: projectSettings.leaseSeconds.default(1800),
     pieceRateFen: projectSettings.pieceRateFen.default(0),
@@ -86,7 +105,7 @@ export const projectBody = z
 
 export const projectPatch = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     overlap: projectSettings.overlap,
     leaseSeconds: projectSettings.leaseSeconds,
     pieceRateFen: projectSettings.pieceRateFen,
@@ -98,13 +117,13 @@ export const projectPatch = z
   .partial();
 
 export const pageQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
+  after: cursor.default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
 export const submitBody = z.object({
   /** Chosen by the client once per answer; a retry with the same id is stored once. */
-  clientSubmissionId: z.string().min(8).max(100),
+  clientSubmissionId: rawText(100, 8),
   data: annotationDataSchema,
   /** Time the worker actively spent, measured by the client; capped at a day. */
   activeMs: z.number().int().min(0).max(86_400_000).default(0),
@@ -112,21 +131,26 @@ export const submitBody = z.object({
 
 export const skipBody = z.object({
   reason: z.enum(SKIP_REASONS),
-  comment: z.string().max(500).optional(),
+  comment: text(500, 0).optional(),
 });
 
-export const goldBody = z.object({ data: annotationDataSchema });
+export const goldBody = z.object({
+  data: annotationDataSchema,
+  /**
+   * Per instance, the indices of its points deliberately marked "not in the image": the
+   * answer format writes them as visibility 0 like unplaced points, and a reference
+   * must not leave any point undecided (core/quality/gold-reference.ts).
+   */
+  notInImage: z.array(z.array(z.number().int().min(0).max(511)).max(512)).max(MAX_INSTANCES).optional(),
+});
 
 export const reviewBody = z.object({
   verdict: z.enum(['accept', 'reject']),
   reasonCode: z.enum(REJECT_REASONS).optional(),
-  comment: z.string().max(1000).optional(),
+  comment: text(1000, 0).optional(),
 });
 
-export const workerParam = z.object({
-  id: z.coerce.number().int().positive(),
-  workerId: z.coerce.number().int().positive(),
-});
+export const workerParam = z.object({ id: idString, workerId: idString });
 
 export type ProjectBody = z.infer<typeof projectBody>;
 export type ProjectPatch = z.infer<typeof projectPatch>;

@@ -32,21 +32,27 @@ export interface GoldScore {
 /** Points farther than this (normalised) are named in the feedback as imprecise. */
 const IMPRECISE = 0.1;
 
+/** Answer instances paired with reference instances, and the ones left over on each side. */
+export interface InstancePairing {
+  /** `a` indexes the answer's instances, `b` the reference's. */
+  pairs: { a: number; b: number; score: number }[];
+  unmatchedAns: Set<number>;
+  unmatchedRef: Set<number>;
+}
+
 /**
- * @example scoreGold(answer, reference, face68).score // → 0.93
+ * Pairs a worker's instances with the reference's the way gold scoring does: by OKS,
+ * then by box overlap for what is left, because a left/right swapped face can score
+ * too low on OKS to match at all. Training feedback pairs faces the same way.
+ *
+ * @example pairInstances(answer.instances, reference.instances, face68).pairs // → [{ a: 0, b: 0, score: 0.91 }]
  */
-export function scoreGold(answer: AnnotationData, reference: AnnotationData, template: KeypointTemplate): GoldScore {
-  const ref = reference.instances;
-  const ans = answer.instances;
-  const feedback: GoldFeedback[] = [];
-  const n = template.points.length;
-  if (ref.length === 0) {
-    // A gold item with nothing on it: any instance drawn is wrong.
-    if (ans.length > 0) feedback.push({ code: 'extra_instance', count: ans.length });
-    return { score: ans.length === 0 ? 1 : 0, nme: null, swapped: false, perPoint: new Array(n).fill(NaN), feedback };
-  }
+export function pairInstances(
+  ans: readonly Instance[],
+  ref: readonly Instance[],
+  template: Pick<KeypointTemplate, 'points'>,
+): InstancePairing {
   const match = matchInstances(ans, ref, template, { by: 'oks', minScore: 0.01 });
-  // A swapped face can score too low on OKS to match at all; look for it by box too.
   const pairs = [...match.pairs];
   const unmatchedAns = new Set(match.unmatchedA);
   const unmatchedRef = new Set(match.unmatchedB);
@@ -65,6 +71,23 @@ export function scoreGold(answer: AnnotationData, reference: AnnotationData, tem
       unmatchedRef.delete(ur[p.b]);
     }
   }
+  return { pairs, unmatchedAns, unmatchedRef };
+}
+
+/**
+ * @example scoreGold(answer, reference, face68).score // → 0.93
+ */
+export function scoreGold(answer: AnnotationData, reference: AnnotationData, template: KeypointTemplate): GoldScore {
+  const ref = reference.instances;
+  const ans = answer.instances;
+  const feedback: GoldFeedback[] = [];
+  const n = template.points.length;
+  if (ref.length === 0) {
+    // A gold item with nothing on it: any instance drawn is wrong.
+    if (ans.length > 0) feedback.push({ code: 'extra_instance', count: ans.length });
+    return { score: ans.length === 0 ? 1 : 0, nme: null, swapped: false, perPoint: new Array(n).fill(NaN), feedback };
+  }
+  const { pairs, unmatchedAns, unmatchedRef } = pairInstances(ans, ref, template);
   let total = 0;
   let nmeSum = 0;
   let nmeCount = 0;

@@ -7,7 +7,8 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 
 export type Role = 'admin' | 'manager' | 'reviewer' | 'worker' | 'client';
 export type OrgKind = 'vendor' | 'client';
-export type Household = 'none' | 'registered_poor' | 'monitored';
+/** A code from the editable `household_statuses` list (e.g. 'none', 'registered_poor', 'lifted', 'monitored'). */
+export type Household = string;
 export type AssignmentStatus = 'leased' | 'submitted' | 'expired' | 'skipped' | 'released';
 
 export interface OrgTable {
@@ -15,6 +16,10 @@ export interface OrgTable {
   name: string;
   kind: OrgKind;
   created_at: number;
+  /** The vendor that serves a client organisation; null for a vendor. */
+  vendor_org_id: number | null;
+  /** Local minimum hourly wage in fen for the fair-pay check; each base sets its own. */
+  min_hourly_wage_fen: Generated<number>;
 }
 
 export interface UserTable {
@@ -30,6 +35,76 @@ export interface UserTable {
   township: string | null;
   village: string | null;
   household: Household;
+  created_at: number;
+  phone: string | null;
+  /** 'YYYY-MM-DD', the UTC day the person started; null for staff added before people records. */
+  start_date: string | null;
+  /** 'YYYY-MM-DD', set when a worker leaves. */
+  end_date: string | null;
+  /** 1 when the person explicitly agreed to be named in reports. */
+  consent_named: Generated<number>;
+  /** 1 after a reset: the session may only set a new password. */
+  must_change_password: Generated<number>;
+  team_id: number | null;
+}
+
+export interface HouseholdStatusTable {
+  code: string;
+  label_zh: string;
+  label_en: string;
+  sort: number;
+  active: number;
+}
+
+export interface TeamTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  lead_user_id: number | null;
+  created_at: number;
+}
+
+/** Exactly one of user_id and team_id is set. */
+export interface ProjectMemberTable {
+  project_id: number;
+  user_id: number | null;
+  team_id: number | null;
+  created_at: number;
+}
+
+export interface ProfileChangeTable {
+  id: Generated<number>;
+  user_id: number;
+  /** Null when the person changed it herself through sign-up or a system step. */
+  changed_by: number | null;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+  at: number;
+}
+
+export interface InvitationTable {
+  id: Generated<number>;
+  org_id: number;
+  /** SHA-256 of the code; the code itself is shown once. */
+  code_hash: string;
+  role: Role;
+  team_id: number | null;
+  expires_at: number;
+  max_uses: number;
+  uses: Generated<number>;
+  created_by: number;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface OneTimeCodeTable {
+  user_id: number;
+  /** argon2id of the code, the same hash the password column holds until it is replaced. */
+  code_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  created_by: number | null;
   created_at: number;
 }
 
@@ -48,7 +123,14 @@ export interface ApiTokenTable {
   name: string;
   created_at: number;
   revoked_at: number | null;
+  /** `read` tokens may only GET; `write` tokens may do what their user may. */
+  scope: Generated<TokenScope>;
+  expires_at: number | null;
+  /** Updated at most once a minute, so a busy client does not write on every request. */
+  last_used_at: number | null;
 }
+
+export type TokenScope = 'read' | 'write';
 
 export interface LoginFailureTable {
   id: Generated<number>;
@@ -85,6 +167,12 @@ export interface ProjectTable {
   agreement_threshold: Generated<number>;
   low_agreement_action: Generated<'review' | 'more_overlap' | 'none'>;
   consensus_method: Generated<'median' | 'weighted'>;
+  /** Pay: bonus tiers by gold accuracy as JSON `[{ minAccuracy, bonusPct }]`. */
+  bonus_tiers: Generated<string>;
+  /** Pay: hourly floor in fen over active time (0: none), topped up when a period closes. */
+  hourly_floor_fen: Generated<number>;
+  /** Pay: OKS against the final consensus (or gold score) from which an answer is accepted. */
+  accept_oks: Generated<number>;
 }
 
 export interface BlobTable {
@@ -96,6 +184,12 @@ export interface BlobTable {
   orientation: number;
   has_preview: number;
   created_at: number;
+}
+
+/** An image an organisation may name by SHA-256: it is in one of the organisation's projects. */
+export interface OrgBlobTable {
+  org_id: number;
+  sha256: string;
 }
 
 export interface ItemTable {
@@ -145,6 +239,10 @@ export interface AnnotationTable {
   active_ms: number;
   created_at: number;
   status: Generated<'submitted' | 'accepted' | 'rejected'>;
+  /** When the answer was accepted for pay (services/acceptance.ts); null while not accepted. */
+  accepted_at: number | null;
+  /** Its gold score or its OKS against the consensus, when one decided it. */
+  accuracy: number | null;
 }
 
 export interface GoldAnswerTable {
@@ -204,6 +302,146 @@ export interface ReviewTable {
   created_at: number;
 }
 
+export type LedgerKind = 'earning' | 'bonus' | 'reversal' | 'adjustment' | 'payout' | 'floor_topup';
+
+/** Append-only money entries in signed integer fen; balances are sums of them. */
+export interface LedgerEntryTable {
+  id: Generated<number>;
+  org_id: number;
+  worker_id: number;
+  project_id: number | null;
+  annotation_id: number | null;
+  kind: LedgerKind;
+  amount_fen: number;
+  /** 'YYYY-MM': the open pay period the entry is booked in. */
+  period: string;
+  reverses_id: number | null;
+  reason: string | null;
+  idem_key: string | null;
+  created_at: number;
+  created_by: number | null;
+}
+
+export interface PayPeriodTable {
+  org_id: number;
+  period: string;
+  status: 'open' | 'closed';
+  created_at: number;
+  closed_at: number | null;
+  closed_by: number | null;
+}
+
+/** A training course: one per template in an organisation; its exam certifies the template. */
+export interface TrainingCourseTable {
+  id: Generated<number>;
+  org_id: number;
+  /** The template's `id` (e.g. `face-68`): what a certification is for. */
+  template_id: string;
+  /** The keypoint template as JSON, a snapshot taken at creation. */
+  template: string;
+  title: string;
+  description: string;
+  status: 'draft' | 'published';
+  /** Exam pass marks, 0–1: mean item score, and share of items answered with every point. */
+  pass_accuracy: number;
+  pass_completeness: number;
+  /** Accuracy for level 2 and level 3 certification. */
+  level2_accuracy: number;
+  level3_accuracy: number;
+  /** Wait after a failed exam before the next attempt. */
+  cooldown_minutes: number;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TrainingLessonTable {
+  id: Generated<number>;
+  course_id: number;
+  position: number;
+  title: string;
+  /** Markdown; images point at the course's assets. */
+  body: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TrainingAssetTable {
+  course_id: number;
+  blob_sha256: string;
+  name: string;
+  created_at: number;
+}
+
+/** A practice or exam image with its reference; never an `items` row, so never work or gold. */
+export interface TrainingItemTable {
+  id: Generated<number>;
+  course_id: number;
+  kind: 'practice' | 'exam';
+  position: number;
+  blob_sha256: string;
+  name: string;
+  width: number;
+  height: number;
+  /** The reference answer as JSON; null until a manager draws it. */
+  reference: string | null;
+  /** Where the reference came from: a manager in the editor, or a model (demo). */
+  source: 'editor' | 'model';
+  active: number;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TrainingAttemptTable {
+  id: Generated<number>;
+  course_id: number;
+  user_id: number;
+  status: 'open' | 'passed' | 'failed';
+  /** JSON array of the exam item ids in the order shown. */
+  item_ids: string;
+  pass_accuracy: number;
+  pass_completeness: number;
+  started_at: number;
+  expires_at: number;
+  finished_at: number | null;
+  accuracy: number | null;
+  completeness: number | null;
+  level: number | null;
+}
+
+export interface TrainingAnswerTable {
+  id: Generated<number>;
+  course_id: number;
+  item_id: number;
+  user_id: number;
+  /** Null for practice. */
+  attempt_id: number | null;
+  kind: 'practice' | 'exam';
+  data: string;
+  score: number;
+  complete: number;
+  /** Practice: JSON `[pointIndex, px][]` of points placed in both answer and reference. */
+  point_px: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CertificationTable {
+  id: Generated<number>;
+  user_id: number;
+  org_id: number;
+  template_id: string;
+  level: number;
+  status: 'active' | 'revoked';
+  certified_at: number;
+  course_id: number | null;
+  attempt_id: number | null;
+  /** The manager who granted it by hand (or null: an exam, or the seed). */
+  granted_by: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   users: UserTable;
@@ -212,6 +450,7 @@ export interface Database {
   login_failures: LoginFailureTable;
   projects: ProjectTable;
   blobs: BlobTable;
+  org_blobs: OrgBlobTable;
   items: ItemTable;
   assignments: AssignmentTable;
   annotations: AnnotationTable;
@@ -220,8 +459,24 @@ export interface Database {
   worker_standing: WorkerStandingTable;
   consensus: ConsensusTable;
   reviews: ReviewTable;
+  ledger_entries: LedgerEntryTable;
+  pay_periods: PayPeriodTable;
+  household_statuses: HouseholdStatusTable;
+  teams: TeamTable;
+  project_members: ProjectMemberTable;
+  profile_changes: ProfileChangeTable;
+  invitations: InvitationTable;
+  one_time_codes: OneTimeCodeTable;
+  training_courses: TrainingCourseTable;
+  training_lessons: TrainingLessonTable;
+  training_assets: TrainingAssetTable;
+  training_items: TrainingItemTable;
+  training_attempts: TrainingAttemptTable;
+  training_answers: TrainingAnswerTable;
+  certifications: CertificationTable;
 }
 
+export type Org = Selectable<OrgTable>;
 export type User = Selectable<UserTable>;
 export type Project = Selectable<ProjectTable>;
 export type Item = Selectable<ItemTable>;

@@ -234,6 +234,17 @@ export class QualityRepository {
     return trx.insertInto('reviews').values(values).returning(['id']).executeTakeFirstOrThrow();
   }
 
+  /** A reviewer's verdict on an undecided answer; false when it was already decided. */
+  async decideAnnotation(trx: Executor, annotationId: number, status: 'accepted' | 'rejected'): Promise<boolean> {
+    const res = await trx
+      .updateTable('annotations')
+      .set({ status })
+      .where('id', '=', annotationId)
+      .where('status', '=', 'submitted')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   setAnnotationStatus(trx: Executor, annotationId: number, status: 'accepted' | 'rejected') {
     return trx.updateTable('annotations').set({ status }).where('id', '=', annotationId).execute();
   }

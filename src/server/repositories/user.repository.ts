@@ -2,7 +2,10 @@ import type { Insertable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { UserTable } from '../db/types.js';
 
-/** Columns safe to hand to any caller: never the password hash. */
+/**
+ * Columns safe to hand to any caller: never the password hash, and never household
+ * status or consent, which only managers and admins read (people.repository.ts).
+ */
 export const publicUserColumns = [
   'users.id',
   'users.org_id',
@@ -14,7 +17,7 @@ export const publicUserColumns = [
   'users.county',
   'users.township',
   'users.village',
-  'users.household',
+  'users.must_change_password',
   'users.created_at',
 ] as const;
 
@@ -33,10 +36,15 @@ export class UserRepository {
     return this.db.selectFrom('users').select(publicUserColumns).where('id', '=', id).executeTakeFirst();
   }
 
-  listByOrg(orgId: number | null) {
-    let q = this.db.selectFrom('users').select(publicUserColumns).orderBy('id');
-    if (orgId !== null) q = q.where('org_id', '=', orgId);
-    return q.execute();
+  /** Users of a vendor organisation and of its client organisations. */
+  listByTenancy(vendorOrgId: number) {
+    return this.db
+      .selectFrom('users')
+      .innerJoin('orgs', 'orgs.id', 'users.org_id')
+      .select(publicUserColumns)
+      .where((eb) => eb.or([eb('orgs.id', '=', vendorOrgId), eb('orgs.vendor_org_id', '=', vendorOrgId)]))
+      .orderBy('users.id')
+      .execute();
   }
 
   // --- sessions -------------------------------------------------------------
@@ -68,28 +76,7 @@ export class UserRepository {
     return this.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
   }
 
-  // --- bearer tokens ----------------------------------------------------------
-
-  createToken(userId: number, tokenHash: string, name: string, now: number) {
-    return this.db
-      .insertInto('api_tokens')
-      .values({ user_id: userId, token_hash: tokenHash, name, created_at: now })
-      .returning(['id', 'name', 'created_at'])
-      .executeTakeFirstOrThrow();
-  }
-
-  findByToken(tokenHash: string) {
-    return this.db
-      .selectFrom('api_tokens')
-      .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .select(publicUserColumns)
-      .where('api_tokens.token_hash', '=', tokenHash)
-      .where('api_tokens.revoked_at', 'is', null)
-      .where('users.disabled', '=', 0)
-      .executeTakeFirst();
-  }
-
-  // --- login rate limit -------------------------------------------------------
+  // --- login rate limit (the password login itself uses LoginFailureRepository) ---
 
   recordLoginFailure(username: string, ip: string, now: number) {
     return this.db.insertInto('login_failures').values({ username, ip, at: now }).execute();
@@ -108,6 +95,27 @@ export class UserRepository {
 
   clearLoginFailures(username: string, ip: string) {
     return this.db.deleteFrom('login_failures').where('username', '=', username).where('ip', '=', ip).execute();
+  }
+
+  /** Whether `code` is on the editable household status list and in use. */
+  async isActiveHousehold(code: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('household_statuses')
+      .select('active')
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return row?.active === 1;
+  }
+
+  /** The user's unused one-time code if it has run out (a reset's code is her password until she sets one). */
+  expiredOneTimeCode(userId: number, now: number) {
+    return this.db
+      .selectFrom('one_time_codes')
+      .select('expires_at')
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .where('expires_at', '<=', now)
+      .executeTakeFirst();
   }
 }
 

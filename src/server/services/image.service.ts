@@ -5,6 +5,7 @@
  */
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { isCleanText } from '../../core/api/primitives.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { withTx } from '../db/tx.js';
@@ -15,8 +16,8 @@ import { existingBlobsInProject, type ItemRepository } from '../repositories/ite
 import type { ProjectRepository } from '../repositories/project.repository.js';
 import { sha256File, type BlobStore } from '../storage/blob-store.js';
 import { probeImage, type ProbedImage } from '../storage/image-probe.js';
-import { unzipTo } from '../storage/zip.js';
-import { assertCanUpload, type Actor } from './access.js';
+import { unzipTo, type SkippedEntry } from '../storage/zip.js';
+import { assertCanUpload, imageHoldersOf, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 
 export interface StagedUpload {
@@ -40,6 +41,15 @@ interface Checked extends ProbedImage {
 }
 
 const isZip = (name: string) => /\.zip$/i.test(name);
+/** Image formats by extension: a zip entry named so is checked, and refused when bad. */
+const IMAGE_EXT = /\.(jpe?g|png|webp|gif|tiff?|bmp|heic|heif|avif|svg)$/i;
+const hasExtension = (name: string) => /\.[^./]+$/.test(path.posix.basename(name));
+/** A zip entry named as a document (readme.txt, labels.csv) is left in the archive unread. */
+const skipInZip = (name: string) => (hasExtension(name) && !IMAGE_EXT.test(name) ? 'not_an_image' : undefined);
+/** At most this many skipped entries are listed in a response; `skippedTotal` counts them all. */
+const MAX_LISTED_SKIPS = 1000;
+/** Longest file name kept for an item. */
+const MAX_NAME_LENGTH = 1000;
 
 export class ImageService {
   constructor(
@@ -52,24 +62,59 @@ export class ImageService {
     private readonly clock: Clock,
   ) {}
 
-  /** Adds staged uploads (images and zip archives) to a project, all or nothing. */
-  async ingest(actor: Actor, projectId: number, staged: StagedUpload[], stagingDir: string): Promise<IngestResult> {
+  /**
+   * Adds staged uploads (images and zip archives) to a project, all or nothing. Files
+   * in an archive that are not images (folders, system files, documents) are skipped
+   * and listed; an image that is damaged refuses the whole request.
+   */
+  async ingest(
+    actor: Actor,
+    projectId: number,
+    staged: StagedUpload[],
+    stagingDir: string,
+  ): Promise<IngestResult & { skipped: SkippedEntry[]; skippedTotal: number }> {
     assertCanUpload(actor, await this.projects.get(projectId));
     if (staged.length === 0) throw badRequest('no_files', 'The upload held no files.');
-    const files: StagedUpload[] = [];
+    const files: (StagedUpload & { archive?: string })[] = [];
+    const skipped: SkippedEntry[] = [];
+    // One budget for every archive of the request.
+    let zipBytesLeft = this.config.maxZipBytes;
     for (const s of staged) {
+      if (s.name.length > MAX_NAME_LENGTH || !isCleanText(s.name)) {
+        throw badRequest('invalid_file_name', 'A file name is too long or holds NUL characters or broken Unicode.');
+      }
       if (isZip(s.name)) {
         const dir = await fsp.mkdtemp(path.join(stagingDir, 'zip-'));
-        files.push(...(await unzipTo(s.file, s.name, dir, this.config.maxZipBytes)));
+        const r = await unzipTo(s.file, s.name, dir, {
+          maxTotalBytes: zipBytesLeft,
+          maxEntryBytes: this.config.maxUploadBytes,
+          skip: skipInZip,
+        });
+        zipBytesLeft -= r.bytes;
+        files.push(...r.files.map((f) => ({ ...f, archive: s.name })));
+        skipped.push(...r.skipped);
         await fsp.rm(s.file, { force: true });
       } else {
         files.push(s);
       }
     }
-    if (files.length === 0) throw badRequest('no_files', 'The archives held no images.');
     const checked: Checked[] = [];
-    for (const f of files) checked.push(await this.check(f));
-    return this.commit(projectId, checked);
+    for (const f of files) {
+      try {
+        checked.push(await this.check(f));
+      } catch (err) {
+        // An archive's extensionless file that no image reader knows is a document, not a damaged image.
+        if (f.archive && !hasExtension(f.name) && err instanceof AppError && err.id === 'not_an_image') {
+          skipped.push({ archive: f.archive, name: f.name, reason: 'not_an_image' });
+          await fsp.rm(f.file, { force: true });
+          continue;
+        }
+        throw err;
+      }
+    }
+    if (checked.length === 0) throw badRequest('no_files', 'The archives held no images.');
+    const result = await this.commit(projectId, checked);
+    return { ...result, skipped: skipped.slice(0, MAX_LISTED_SKIPS), skippedTotal: skipped.length };
   }
 
   /**
@@ -128,6 +173,7 @@ export class ImageService {
   }
 
   private async commit(projectId: number, checked: Checked[]): Promise<IngestResult> {
+    const project = await this.projects.get(projectId);
     const inProject = await existingBlobsInProject(
       this.db,
       projectId,
@@ -179,6 +225,8 @@ export class ImageService {
             trx,
           );
         }
+        // Having uploaded the bytes, the project's organisations may name the images by SHA-256.
+        await this.blobs.grant(trx, imageHoldersOf(project!), [...new Set(checked.map((c) => c.sha256))]);
         return this.items.insertReturning(trx, rows);
       });
       return { added: items.length, duplicates: checked.length - fresh.length, items };

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
+import { isCleanText } from '../../core/api/primitives.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { withTx } from '../db/tx.js';
@@ -18,7 +19,7 @@ import { AppError, badRequest, notFound } from '../errors.js';
 import type { BlobRepository } from '../repositories/blob.repository.js';
 import type { ItemRepository } from '../repositories/item.repository.js';
 import type { ProjectRepository } from '../repositories/project.repository.js';
-import { assertCanUpload, type Actor } from './access.js';
+import { assertCanUpload, imageHoldersOf, imageNamerOf, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 
 export type ManifestFormat = 'jsonl' | 'csv';
@@ -35,6 +36,13 @@ interface Row {
 
 const CHUNK = 10_000;
 const SHA_RE = /^[0-9a-f]{64}$/;
+
+/** The first `max` UTF-16 units of `s`, never cutting a surrogate pair in half. */
+function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
 
 export function manifestFormatOf(filename: string): ManifestFormat {
   return /\.csv$/i.test(filename) ? 'csv' : 'jsonl';
@@ -64,11 +72,15 @@ export class ManifestService {
     // Pass 1: every row checked; blob references resolved in batches.
     let total = 0;
     let pendingShas = new Map<string, number>();
+    const namer = imageNamerOf(actor);
     const flushShas = async () => {
-      const known = await this.blobs.existing([...pendingShas.keys()]);
+      const shas = [...pendingShas.keys()];
+      const known =
+        namer === null ? new Set((await this.blobs.existing(shas)).keys()) : await this.blobs.usableBy(namer, shas);
       for (const [sha, line] of pendingShas) {
+        // Another organisation's image answers exactly like one that was never stored.
         if (!known.has(sha))
-          throw badRequest('manifest_unknown_image', `line ${line}: no stored image has sha256 ${sha}.`);
+          throw badRequest('manifest_unknown_image', `line ${line}: no image available to you has sha256 ${sha}.`);
       }
       pendingShas = new Map();
     };
@@ -91,7 +103,12 @@ export class ManifestService {
     const flush = async () => {
       const rows = batch;
       batch = [];
-      await withTx(this.db, (trx) => this.items.insertMany(rows, trx));
+      const shas = [...new Set(rows.flatMap((r) => (r.blob_sha256 ? [r.blob_sha256] : [])))];
+      await withTx(this.db, async (trx) => {
+        await this.items.insertMany(rows, trx);
+        // The project's organisations may name its images from now on (see `imageHoldersOf`).
+        await this.blobs.grant(trx, imageHoldersOf(project!), shas);
+      });
       added += rows.length;
       onProgress('write', added, total);
     };
@@ -162,6 +179,12 @@ export class ManifestService {
       throw bad('width and height must be positive whole numbers of pixels.');
     }
     if (width * height > this.config.maxImagePixels) throw bad(`${width}×${height} is over the pixel limit.`);
+    // The same rule as text at the edge: PostgreSQL's text (and a file path) cannot hold NUL.
+    for (const field of ['sha256', 'path', 'name'] as const) {
+      if (typeof rec[field] === 'string' && !isCleanText(rec[field])) {
+        throw bad(`${field} holds a NUL character or broken Unicode.`);
+      }
+    }
     let sha256: string | null = null;
     let file: string | null = null;
     if (typeof rec.sha256 === 'string' && rec.sha256) {
@@ -177,7 +200,7 @@ export class ManifestService {
     const m = rec.meta && typeof rec.meta === 'object' ? rec.meta : null;
     if (m && Object.keys(m).length > 0) meta = JSON.stringify(m);
     if (meta && meta.length > 10_000) throw bad('meta is longer than 10,000 characters.');
-    return { line, sha256, path: file, name: String(name).slice(0, 500), width, height, meta };
+    return { line, sha256, path: file, name: truncate(String(name), 500), width, height, meta };
   }
 
   private resolvePath(p: string, line: number): string {

@@ -1,14 +1,16 @@
+import { DEFAULT_THRESHOLDS, thresholdsProblem } from '../../core/quality/thresholds.js';
 import { getBuiltinTemplate } from '../../core/templates/index.js';
 import type { KeypointTemplate } from '../../core/templates/template.js';
 import type { ProjectBody, ProjectPatch } from '../../core/api/schemas.js';
-import type { Project } from '../db/types.js';
+import type { Item, Project } from '../db/types.js';
 import { badRequest, notFound } from '../errors.js';
 import type { OrgRepository } from '../repositories/org.repository.js';
 import type { ProjectRepository } from '../repositories/project.repository.js';
 import type { ItemRepository } from '../repositories/item.repository.js';
 import type { AnnotationRepository } from '../repositories/annotation.repository.js';
-import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
+import { assertCanManage, assertCanView, assertOwnClient, requireRole, type Actor } from './access.js';
 import type { Clock } from './clock.js';
+import type { ProjectMembership } from './project-membership.js';
 
 /** A project as the API shows it: template parsed, names in camelCase. */
 export function projectView(p: Project) {
@@ -51,6 +53,12 @@ function qualityColumns(b: Partial<ProjectPatch>) {
   };
 }
 
+/** Refuses a warning threshold below the suspension threshold (400 `thresholds_contradict`). */
+function assertThresholds(warnBelow: number, suspendBelow: number) {
+  const problem = thresholdsProblem(warnBelow, suspendBelow);
+  if (problem) throw badRequest('thresholds_contradict', problem, { warnBelow, suspendBelow });
+}
+
 /** Parsed templates by project id and template text: parsing 68 points per request adds up. */
 const templateCache = new Map<string, KeypointTemplate>();
 export function templateOf(p: Pick<Project, 'template'>): KeypointTemplate {
@@ -70,17 +78,18 @@ export class ProjectService {
     private readonly items: ItemRepository,
     private readonly annotations: AnnotationRepository,
     private readonly clock: Clock,
+    private readonly membership?: ProjectMembership,
   ) {}
 
   async create(actor: Actor, body: ProjectBody) {
     requireRole(actor, 'admin', 'manager');
+    assertThresholds(
+      body.warnBelow ?? DEFAULT_THRESHOLDS.warnBelow,
+      body.suspendBelow ?? DEFAULT_THRESHOLDS.suspendBelow,
+    );
     const template = body.template ?? getBuiltinTemplate(body.templateId ?? '');
     if (!template) throw badRequest('unknown_template', `There is no built-in template ${body.templateId}.`);
-    if (body.clientOrgId) {
-      const client = await this.orgs.get(body.clientOrgId);
-      if (!client || client.kind !== 'client')
-        throw badRequest('invalid_client_org', 'The client organisation does not exist.');
-    }
+    if (body.clientOrgId) assertOwnClient(actor, await this.orgs.get(body.clientOrgId));
     const row = await this.projects.create({
       org_id: actor.org_id,
       client_org_id: body.clientOrgId ?? null,
@@ -105,7 +114,15 @@ export class ProjectService {
       actor.role === 'client'
         ? await this.projects.listForOrg(actor.org_id, true)
         : await this.projects.listForOrg(actor.org_id, false);
-    const visible = actor.role === 'worker' ? rows.filter((p) => p.status === 'active') : rows;
+    let visible = actor.role === 'worker' ? rows.filter((p) => p.status === 'active') : rows;
+    if (actor.role === 'worker' && this.membership) {
+      // Projects given to other people or teams are not shown to her at all.
+      const closed = await this.membership.closedTo(
+        visible.map((p) => p.id),
+        actor.id,
+      );
+      visible = visible.filter((p) => !closed.has(p.id));
+    }
     const progress = await this.projects.progressMany(visible.map((p) => p.id));
     return visible.map((p) => ({ ...projectView(p), progress: progress.get(p.id)! }));
   }
@@ -124,6 +141,12 @@ export class ProjectService {
   async update(actor: Actor, id: number, patch: ProjectPatch) {
     const p = await this.projects.get(id);
     assertCanManage(actor, p);
+    // An empty patch would be an UPDATE without SET; say so rather than pretend to save.
+    if (Object.values(patch).every((v) => v === undefined)) {
+      throw badRequest('empty_patch', 'The change names no setting; send at least one field to change.');
+    }
+    // A patch may move one threshold: it is checked against the other's stored value.
+    assertThresholds(patch.warnBelow ?? p.warn_below, patch.suspendBelow ?? p.suspend_below);
     const row = await this.projects.update(id, {
       name: patch.name,
       overlap: patch.overlap,
@@ -156,9 +179,8 @@ export class ProjectService {
 
   /** One item with every submission, for the manager's browser. */
   async getItem(actor: Actor, itemId: number) {
-    const item = await this.items.get(itemId);
-    if (!item) throw notFound('item');
-    assertCanView(actor, await this.projects.get(item.project_id));
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanView(actor, project, 'item');
     const subs = await this.annotations.listForItem(itemId);
     return {
       id: item.id,
@@ -180,9 +202,17 @@ export class ProjectService {
 
   /** The item row behind an image request, after checking the actor may see it. */
   async itemForImage(actor: Actor, itemId: number) {
-    const item = await this.items.get(itemId);
-    if (!item) throw notFound('item');
-    assertCanView(actor, await this.projects.get(item.project_id));
+    const { item, project } = await this.itemAndProject(itemId);
+    assertCanView(actor, project, 'item');
     return item;
+  }
+
+  /**
+   * An item and its project for the access check, which runs before the item is used:
+   * a missing item has no project, so it answers exactly like another's item.
+   */
+  private async itemAndProject(itemId: number): Promise<{ item: Item; project: Project | undefined }> {
+    const item = await this.items.get(itemId);
+    return { item: item!, project: item && (await this.projects.get(item.project_id)) };
   }
 }

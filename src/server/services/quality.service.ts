@@ -3,11 +3,15 @@
  * suspended, reinstated), consensus when an item has its overlap, and review.
  * Gold references are read only here and only ever returned to managers.
  */
-import { checkAnnotation, type AnnotationData, type Instance } from '../../core/annotation.js';
+import { isCleanText } from '../../core/api/primitives.js';
+import { checkAnnotation, type AnnotationData } from '../../core/annotation.js';
+import { cocoCategory } from '../../core/coco.js';
+import { readCocoGold } from '../../core/coco-read.js';
+import { goldReferenceProblem } from '../../core/quality/gold-reference.js';
 import { scoreGold, type GoldFeedback } from '../../core/quality/gold-score.js';
 import { mergeAnswers } from '../../core/quality/consensus.js';
 import { mergeAttributes, resolveAttributes, type AttributeObservation } from '../../core/quality/attributes.js';
-import type { KeypointTemplate, Point } from '../../core/templates/template.js';
+import type { KeypointTemplate } from '../../core/templates/template.js';
 import type { Db } from '../db/database.js';
 import { withTx, type Executor } from '../db/tx.js';
 import type { Item, Project } from '../db/types.js';
@@ -16,6 +20,7 @@ import type { AssignmentRepository } from '../repositories/assignment.repository
 import type { ItemRepository } from '../repositories/item.repository.js';
 import type { ProjectRepository } from '../repositories/project.repository.js';
 import type { QualityRepository } from '../repositories/quality.repository.js';
+import { acceptanceFor } from './acceptance.js';
 import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 import { templateOf } from './project.service.js';
@@ -37,20 +42,25 @@ export class QualityService {
 
   // --- gold ---------------------------------------------------------------------
 
-  /** Marks an item gold with a reference answer entered by a manager. */
-  async setGold(actor: Actor, itemId: number, data: AnnotationData, source: 'editor' | 'coco' = 'editor') {
+  /**
+   * Marks an item gold with a reference answer entered by a manager. The reference
+   * must be complete: every point placed or listed in `notInImage` (400 `gold_incomplete`).
+   */
+  async setGold(actor: Actor, itemId: number, data: AnnotationData, notInImage: number[][] = []) {
     const { item, project } = await this.itemAndProject(itemId);
-    assertCanManage(actor, project);
+    assertCanManage(actor, project, 'item');
     this.check(project, item, data);
+    const incomplete = goldReferenceProblem(templateOf(project), data, notInImage);
+    if (incomplete) throw badRequest('gold_incomplete', incomplete.message, { missing: incomplete.missing });
     await withTx(this.db, (trx) =>
-      this.quality.setGold(trx, item.id, project.id, JSON.stringify(data), source, actor.id, this.clock.now()),
+      this.quality.setGold(trx, item.id, project.id, JSON.stringify(data), 'editor', actor.id, this.clock.now()),
     );
     return { itemId: item.id, gold: true };
   }
 
   async unsetGold(actor: Actor, itemId: number) {
     const { item, project } = await this.itemAndProject(itemId);
-    assertCanManage(actor, project);
+    assertCanManage(actor, project, 'item');
     await withTx(this.db, (trx) => this.quality.unsetGold(trx, item.id));
     return { itemId: item.id, gold: false };
   }
@@ -58,7 +68,7 @@ export class QualityService {
   /** The reference of a gold item, for managers only. */
   async getGold(actor: Actor, itemId: number) {
     const { item, project } = await this.itemAndProject(itemId);
-    assertCanManage(actor, project);
+    assertCanManage(actor, project, 'item');
     const g = await this.quality.gold(item.id);
     if (!g) throw notFound('gold_answer');
     return { itemId: item.id, source: g.source, data: JSON.parse(g.data) as AnnotationData };
@@ -67,7 +77,7 @@ export class QualityService {
   /** Turns an item's consensus into its gold reference. */
   async promoteConsensus(actor: Actor, itemId: number) {
     const { item, project } = await this.itemAndProject(itemId);
-    assertCanManage(actor, project);
+    assertCanManage(actor, project, 'item');
     const c = await this.quality.consensus(item.id);
     if (!c) throw conflict('no_consensus', 'This item has no consensus yet.');
     await withTx(this.db, (trx) =>
@@ -78,60 +88,51 @@ export class QualityService {
 
   /**
    * Imports gold references from a COCO keypoints file: images are matched to items
-   * by `file_name`, annotations become instances. All or nothing.
+   * by `file_name`, annotations of the project's category become instances, crowd
+   * regions and other declared categories are skipped and reported, and anything the
+   * file does not declare is refused with where and why (core/coco-read.ts). An image
+   * left with no instance is not made gold: an empty reference checks nothing. All or
+   * nothing.
    */
-  async importGoldCoco(actor: Actor, projectId: number, coco: any) {
+  async importGoldCoco(actor: Actor, projectId: number, coco: unknown) {
     const project = await this.projects.get(projectId);
     assertCanManage(actor, project);
-    if (!coco || !Array.isArray(coco.images) || !Array.isArray(coco.annotations)) {
-      throw badRequest('invalid_coco', 'A COCO file has "images" and "annotations" arrays.');
-    }
     const template = templateOf(project);
-    const n = template.points.length;
-    const byImage = new Map<number, Instance[]>();
-    for (const a of coco.annotations) {
-      if (!Array.isArray(a?.keypoints) || a.keypoints.length !== 3 * n) {
-        throw badRequest(
-          'wrong_point_count',
-          `Annotation ${a?.id} has ${a?.keypoints?.length ?? 0 / 3} keypoints; the template has ${n}.`,
-        );
-      }
-      const points: Point[] = [];
-      for (let i = 0; i < n; i++) {
-        const v = Number(a.keypoints[3 * i + 2]);
-        points.push([
-          Number(a.keypoints[3 * i]),
-          Number(a.keypoints[3 * i + 1]),
-          (v === 1 || v === 2 ? v : 0) as 0 | 1 | 2,
-        ]);
-      }
-      const bbox = Array.isArray(a.bbox) && a.bbox.length === 4 ? (a.bbox.map(Number) as Instance['bbox']) : null;
-      const list = byImage.get(a.image_id) ?? [];
-      list.push({ bbox, points });
-      byImage.set(a.image_id, list);
+    const read = readCocoGold(coco, cocoCategory(template));
+    if (read.problems.length > 0) {
+      const [first] = read.problems;
+      const more = read.problems.length > 1 ? ` (and ${read.problems.length - 1} more problems)` : '';
+      throw badRequest(first.code, first.message + more, read.problems);
     }
-    const wanted = new Map<string, AnnotationData>();
-    for (const img of coco.images) wanted.set(String(img.file_name), { instances: byImage.get(img.id) ?? [] });
-    const plan: { item: Item; data: AnnotationData }[] = [];
-    const unmatched: string[] = [];
-    const names = [...wanted.keys()];
+    const names = read.images.map((i) => i.fileName);
+    // File names are looked up as text: the same rule as text at the edge (no NUL, no broken Unicode).
+    const dirty = names.find((n) => !isCleanText(n));
+    if (dirty !== undefined) {
+      throw badRequest('invalid_image', `The file name ${JSON.stringify(dirty)} holds a NUL character or broken Unicode.`);
+    }
     const found = names.length ? await this.items.byNames(projectId, names) : [];
     const byName = new Map(found.map((i) => [i.name, i]));
-    for (const [name, data] of wanted) {
-      const item = byName.get(name);
-      if (!item) {
-        unmatched.push(name);
-        continue;
+    const plan: { item: Item; data: AnnotationData }[] = [];
+    const unmatched: string[] = [];
+    const empty: string[] = [];
+    for (const { fileName, instances } of read.images) {
+      const item = byName.get(fileName);
+      if (!item) unmatched.push(fileName);
+      else if (instances.length === 0) empty.push(fileName);
+      else {
+        const data = { instances };
+        const problems = checkAnnotation(template, item.width, item.height, data, project.max_instances);
+        if (problems.length > 0)
+          throw badRequest(problems[0].code, `${fileName}: ${problems.map((p) => p.message).join('; ')}`, problems);
+        plan.push({ item, data });
       }
-      this.check(project, item, data);
-      plan.push({ item, data });
     }
     const now = this.clock.now();
     await withTx(this.db, async (trx) => {
       for (const p of plan)
         await this.quality.setGold(trx, p.item.id, projectId, JSON.stringify(p.data), 'coco', actor.id, now);
     });
-    return { marked: plan.length, unmatched };
+    return { marked: plan.length, unmatched, empty, skipped: read.skipped };
   }
 
   // --- during work ----------------------------------------------------------------
@@ -183,6 +184,8 @@ export class QualityService {
       per_point: JSON.stringify(result.perPoint.map((x) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null))),
       created_at: now,
     });
+    // Pay: a passing gold answer is accepted (services/acceptance.ts).
+    await acceptanceFor(this.db).judgeGold(trx, project, annotationId, result.score, now);
     const prior = await this.quality.standing(project.id, workerId, trx);
     const goldCount = (prior?.gold_count ?? 0) + 1;
     const scores = await this.quality.recentScores(project.id, workerId, Math.min(goldCount, ACCURACY_WINDOW), trx);
@@ -252,12 +255,15 @@ export class QualityService {
     }
     if (project.review_rate > 0 && sampled(itemId, project.review_rate))
       await this.quality.setReviewState(trx, itemId, 'sampled');
+    // The consensus is final: answers that agree with it are accepted and paid (services/acceptance.ts).
+    const live = answers.map((a, k) => ({ id: a.id, data: parsed[k] }));
+    await acceptanceFor(this.db).acceptAgreeing(trx, project, template, live, merged.data, this.clock.now());
   }
 
   /** An item's consensus with its agreement figures (staff and the client). */
   async itemConsensus(actor: Actor, itemId: number) {
     const { item, project } = await this.itemAndProject(itemId);
-    assertCanView(actor, project);
+    assertCanView(actor, project, 'item');
     const c = await this.quality.consensus(item.id);
     if (!c) throw notFound('consensus');
     return {
@@ -278,6 +284,7 @@ export class QualityService {
     const rows = await this.quality.unreviewedAnswers(trx, project.id, workerId);
     for (const r of rows) {
       await this.quality.setAnnotationStatus(trx, r.id, 'rejected');
+      await acceptanceFor(this.db).unaccept(trx, r.id, 'worker_suspended', this.clock.now());
       await this.assignments.unsubmit(trx, r.item_id, project.overlap);
       await this.quality.deleteConsensus(trx, r.item_id);
     }
@@ -464,15 +471,20 @@ export class QualityService {
     comment: string | null,
   ) {
     requireRole(actor, 'reviewer', 'manager', 'admin');
-    const ann = await this.db.selectFrom('annotations').selectAll().where('id', '=', annotationId).executeTakeFirst();
-    if (!ann) throw notFound('annotation');
-    const project = await this.projects.get(ann.project_id);
-    assertCanView(actor, project);
+    const row = await this.db.selectFrom('annotations').selectAll().where('id', '=', annotationId).executeTakeFirst();
+    // A missing answer has no project: it answers exactly like another organisation's.
+    const project = row && (await this.projects.get(row.project_id));
+    assertCanView(actor, project, 'annotation');
+    const ann = row!;
     if (ann.worker_id === actor.id) throw forbidden('own_work', 'Nobody reviews their own answers.');
     if (verdict === 'reject' && !reasonCode) throw badRequest('reason_required', 'A rejection needs a reason.');
     if (ann.status !== 'submitted') throw conflict('already_reviewed', `This answer was already ${ann.status}.`);
     const now = this.clock.now();
     await withTx(this.db, async (trx) => {
+      // Decided once: a retried or racing second verdict finds the answer decided and changes nothing.
+      if (!(await this.quality.decideAnnotation(trx, ann.id, verdict === 'accept' ? 'accepted' : 'rejected'))) {
+        throw conflict('already_reviewed', 'This answer was already reviewed.');
+      }
       await this.quality.insertReview(trx, {
         project_id: ann.project_id,
         item_id: ann.item_id,
@@ -483,7 +495,9 @@ export class QualityService {
         comment,
         created_at: now,
       });
-      await this.quality.setAnnotationStatus(trx, ann.id, verdict === 'accept' ? 'accepted' : 'rejected');
+      // Pay: accepted, or an acceptance by consensus reversed (services/acceptance.ts).
+      if (verdict === 'accept') await acceptanceFor(this.db).accept(trx, project, ann.id, 'review', now);
+      else await acceptanceFor(this.db).unaccept(trx, ann.id, `review:${reasonCode}`, now, actor.id);
       if (verdict === 'reject') {
         await this.assignments.unsubmit(trx, ann.item_id, project.overlap);
         await this.quality.deleteConsensus(trx, ann.item_id);
@@ -494,11 +508,13 @@ export class QualityService {
     return { annotationId, verdict };
   }
 
-  private async itemAndProject(itemId: number) {
+  /**
+   * An item and its project for the access check, which runs before the item is used:
+   * a missing item has no project, so it answers exactly like another's item.
+   */
+  private async itemAndProject(itemId: number): Promise<{ item: Item; project: Project | undefined }> {
     const item = await this.items.get(itemId);
-    if (!item) throw notFound('item');
-    const project = await this.projects.get(item.project_id);
-    return { item, project: project! };
+    return { item: item!, project: item && (await this.projects.get(item.project_id)) };
   }
 
   private check(project: Project, item: Item, data: AnnotationData) {

@@ -1,9 +1,9 @@
-import { badRequest, conflict, forbidden, notFound } from '../errors.js';
+import { badRequest, conflict } from '../errors.js';
 import type { Household, OrgKind, Role } from '../db/types.js';
 import { isUniqueViolation } from '../db/tx.js';
 import type { OrgRepository } from '../repositories/org.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
-import { requireRole, type Actor } from './access.js';
+import { assertCanAddUser, assertCanCreateOrg, requireRole, tenancyOf, type Actor } from './access.js';
 import { hashPassword } from './auth.service.js';
 import type { Clock } from './clock.js';
 
@@ -29,35 +29,26 @@ export class UserService {
     private readonly clock: Clock,
   ) {}
 
+  /** Only admins create organisations: client organisations of their own vendor. */
   async createOrg(actor: Actor, name: string, kind: OrgKind) {
-    requireRole(actor, 'admin');
-    return this.orgs.create(name.trim(), kind, this.clock.now());
+    const vendorOrgId = assertCanCreateOrg(actor, kind);
+    return this.orgs.create(name.trim(), kind, this.clock.now(), vendorOrgId);
   }
 
+  /** The actor's vendor organisation and its clients. */
   async listOrgs(actor: Actor) {
-    requireRole(actor, 'admin', 'manager');
-    return this.orgs.list();
+    return this.orgs.listTenancy(tenancyOf(actor));
   }
 
   /**
-   * Admins create anyone anywhere; managers create workers and reviewers in their
-   * own organisation, and client users for client organisations.
+   * Admins create anyone inside their vendor and its clients; managers create workers
+   * and reviewers in their own organisation, and client users for its clients.
    */
   async create(actor: Actor, input: NewUser) {
     requireRole(actor, 'admin', 'manager');
     const orgId = input.orgId ?? actor.org_id;
     const org = await this.orgs.get(orgId);
-    if (!org) throw notFound('org');
-    if (actor.role === 'manager') {
-      const ownOrgRole = orgId === actor.org_id && ['worker', 'reviewer'].includes(input.role);
-      const clientUser = org.kind === 'client' && input.role === 'client';
-      if (!ownOrgRole && !clientUser) {
-        throw forbidden('role_not_allowed', 'Managers create workers and reviewers, and client users.');
-      }
-    }
-    if ((org.kind === 'client') !== (input.role === 'client')) {
-      throw badRequest('role_org_mismatch', 'Client users belong to client organisations, and only they do.');
-    }
+    assertCanAddUser(actor, org, input.role);
     return UserService.insert(this.users, { ...input, orgId }, this.clock.now());
   }
 
@@ -68,6 +59,9 @@ export class UserService {
     }
     if (input.password.length < MIN_PASSWORD_LENGTH) {
       throw badRequest('weak_password', `A password has at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    if (input.household !== undefined && !(await users.isActiveHousehold(input.household))) {
+      throw badRequest('unknown_household_status', `"${input.household}" is not a household status in use.`);
     }
     try {
       return await users.create({
@@ -90,8 +84,8 @@ export class UserService {
     }
   }
 
+  /** Users of the actor's vendor organisation and its clients. */
   async list(actor: Actor) {
-    requireRole(actor, 'admin', 'manager');
-    return this.users.listByOrg(actor.role === 'admin' ? null : actor.org_id);
+    return this.users.listByTenancy(tenancyOf(actor));
   }
 }

@@ -18,6 +18,8 @@ import { assertCanWork, requireRole, type Actor } from './access.js';
 import { utcDayStart, type Clock } from './clock.js';
 import { templateOf } from './project.service.js';
 import type { QualityService } from './quality.service.js';
+import type { ProjectMembership } from './project-membership.js';
+import type { CertificationService } from './certification.service.js';
 
 /** The current item and the one fetched ahead: a worker holds at most this many leases per project. */
 export const MAX_ACTIVE_LEASES = 2;
@@ -43,6 +45,9 @@ export class WorkService {
     private readonly annotations: AnnotationRepository,
     private readonly quality: QualityService,
     private readonly clock: Clock,
+    private readonly membership: ProjectMembership,
+    /** Only workers certified for the project's template get its items (see CertificationService). */
+    private readonly certifications?: CertificationService,
   ) {}
 
   /**
@@ -53,6 +58,8 @@ export class WorkService {
   async lease(actor: Actor, projectId: number): Promise<LeaseView | null> {
     const project = await this.projects.getCached(projectId);
     assertCanWork(actor, project);
+    await this.membership.assertMayWork(projectId, actor.id);
+    await this.certifications?.assertCertified(actor, project);
     const now = this.clock.now();
     await this.sweepIfDue(now);
     const lease = await withTx(this.db, async (trx) => {

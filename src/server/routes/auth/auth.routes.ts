@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { loginBody, tokenBody } from '../../../core/api/schemas.js';
+import { loginBody } from '../../../core/api/schemas.js';
 import { actorOf, SESSION_COOKIE } from '../../app.js';
 import type { Context } from '../../context.js';
 
@@ -26,9 +26,5 @@ export const authRoutes =
     });
 
     app.get('/me', { schema: { tags: ['auth'] } }, async (request) => ({ user: actorOf(request) }));
-
-    app.post('/auth/tokens', { schema: { tags: ['auth'], body: tokenBody } }, async (request, reply) => {
-      const token = await ctx.services.auth.createToken(actorOf(request), request.body.name);
-      return reply.status(201).send(token);
-    });
+    // Bearer tokens: routes/tokens/tokens.routes.ts.
   };

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam, pageQuery, projectBody, projectPatch } from '../../../core/api/schemas.js';
+import { exportQuery } from '../../../core/api/export.schema.js';
 import { actorOf } from '../../app.js';
 import type { Context } from '../../context.js';
 import { badRequest, tooLarge } from '../../errors.js';
@@ -86,11 +87,16 @@ export const projectRoutes =
       },
     );
 
-    app.get('/projects/:id/export/coco', { schema: { tags: ['export'], params: idParam } }, async (request, reply) => {
-      const { filename, chunks } = await s.exports.coco(actorOf(request), request.params.id);
-      return reply
-        .header('content-type', 'application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${filename}"`)
-        .send(Readable.from(chunks));
-    });
+    // ?mode=final|accepted|all&unfinished=omit|empty&includeGold=true (core/api/export-options.ts).
+    app.get(
+      '/projects/:id/export/coco',
+      { schema: { tags: ['export'], params: idParam, querystring: exportQuery } },
+      async (request, reply) => {
+        const { filename, chunks } = await s.exports.coco(actorOf(request), request.params.id, request.query);
+        return reply
+          .header('content-type', 'application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .send(Readable.from(chunks));
+      },
+    );
   };

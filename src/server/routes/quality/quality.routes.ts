@@ -9,7 +9,7 @@ export const qualityRoutes =
     const q = ctx.services.quality;
 
     app.put('/items/:id/gold', { schema: { tags: ['quality'], params: idParam, body: goldBody } }, async (request) =>
-      q.setGold(actorOf(request), request.params.id, request.body.data),
+      q.setGold(actorOf(request), request.params.id, request.body.data, request.body.notInImage ?? []),
     );
     app.get('/items/:id/gold', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
       q.getGold(actorOf(request), request.params.id),

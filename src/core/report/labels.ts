@@ -1,0 +1,111 @@
+/**
+ * Words of the report's files (`.xlsx`, CLI text), Chinese first. The web page has
+ * its own strings in `src/web/i18n`.
+ */
+export type ReportLocale = 'zh-CN' | 'en';
+
+const zh = {
+  'sheet.summary': '概况',
+  'sheet.household': '按户籍类别',
+  'sheet.area': '按县乡',
+  'sheet.trend': '月度趋势',
+  'sheet.workers': '人员明细',
+  'sheet.retention': '留存',
+  title: '就业报告 {period}',
+  'col.item': '项目',
+  'col.value': '数值',
+  'col.household': '户籍类别',
+  'col.county': '县',
+  'col.township': '乡镇',
+  'col.village': '村',
+  'col.month': '月份',
+  'col.name': '姓名',
+  'col.startDate': '入职日期',
+  'col.endDate': '离职日期',
+  'col.workers': '在岗人数',
+  'col.newWorkers': '新增',
+  'col.activeWorkers': '活跃',
+  'col.leavingWorkers': '离开',
+  'col.activeDays': '工作天数',
+  'col.hours': '有效工时（小时）',
+  'col.items': '完成条数',
+  'col.accepted': '合格条数',
+  'col.income': '收入（元）',
+  'col.incomePerWorker': '人均收入（元）',
+  'col.incomePerHour': '时均收入（元/小时）',
+  'col.cohort': '入职月份',
+  'col.cohortSize': '入职人数',
+  'col.after3Month': '3个月后',
+  'col.after3': '3个月后仍活跃',
+  'col.after3Rate': '3个月留存率',
+  'col.after6Month': '6个月后',
+  'col.after6': '6个月后仍活跃',
+  'col.after6Rate': '6个月留存率',
+  'row.period': '统计期间',
+  'row.total': '合计',
+  'row.smallGroups': '不足{min}人的组合计（{groups}组）',
+  'row.unnamed': '未具名 {n} 人',
+  'row.notGiven': '未填写',
+  'row.retention3': '3个月留存率（{cohort}入职，{size}人）',
+  'row.retention6': '6个月留存率（{cohort}入职，{size}人）',
+  'note.privacy': '不足{min}人的组只显示“<3”；合计包含所有人。未同意具名的人员只计入“未具名”行。',
+  'note.trendTotal': '合计行只加总可累加的数（新增、离开、天数、工时、条数、收入）；人数见各月。',
+} as const;
+
+export type ReportLabelKey = keyof typeof zh;
+
+const en: Record<ReportLabelKey, string> = {
+  'sheet.summary': 'Summary',
+  'sheet.household': 'By household status',
+  'sheet.area': 'By county and township',
+  'sheet.trend': 'Monthly trend',
+  'sheet.workers': 'Workers',
+  'sheet.retention': 'Retention',
+  title: 'Employment report {period}',
+  'col.item': 'Figure',
+  'col.value': 'Value',
+  'col.household': 'Household status',
+  'col.county': 'County',
+  'col.township': 'Township',
+  'col.village': 'Village',
+  'col.month': 'Month',
+  'col.name': 'Name',
+  'col.startDate': 'Start date',
+  'col.endDate': 'End date',
+  'col.workers': 'Employed',
+  'col.newWorkers': 'New',
+  'col.activeWorkers': 'Active',
+  'col.leavingWorkers': 'Leaving',
+  'col.activeDays': 'Active days',
+  'col.hours': 'Active hours',
+  'col.items': 'Items done',
+  'col.accepted': 'Items accepted',
+  'col.income': 'Income (yuan)',
+  'col.incomePerWorker': 'Income per worker (yuan)',
+  'col.incomePerHour': 'Income per hour (yuan)',
+  'col.cohort': 'Start month',
+  'col.cohortSize': 'Started',
+  'col.after3Month': 'After 3 months',
+  'col.after3': 'Active after 3 months',
+  'col.after3Rate': 'Retention at 3 months',
+  'col.after6Month': 'After 6 months',
+  'col.after6': 'Active after 6 months',
+  'col.after6Rate': 'Retention at 6 months',
+  'row.period': 'Period',
+  'row.total': 'Total',
+  'row.smallGroups': 'Groups under {min} people together ({groups} groups)',
+  'row.unnamed': 'Not named: {n} people',
+  'row.notGiven': 'Not given',
+  'row.retention3': 'Retention at 3 months (started {cohort}, {size} people)',
+  'row.retention6': 'Retention at 6 months (started {cohort}, {size} people)',
+  'note.privacy':
+    'Groups under {min} people show only "<3"; totals count everyone. Workers who did not consent to be named appear only in the "not named" row.',
+  'note.trendTotal':
+    'The total row adds only what adds up over months (new, leaving, days, hours, items, income); head counts are per month.',
+};
+
+/** A label in `locale`, with `{name}` placeholders filled. */
+export function reportLabel(locale: ReportLocale, key: ReportLabelKey, params?: Record<string, string | number>) {
+  const text: string = (locale === 'en' ? en : zh)[key];
+  return params ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : text;
+}
