@@ -44,6 +44,7 @@ import { createContext } from '../src/server/context.js';
 import { AppError } from '../src/server/errors.js';
 import type { PublicUser } from '../src/server/repositories/user.repository.js';
 import { hashPassword } from '../src/server/services/auth.service.js';
+import { certifyForBuiltins } from '../src/server/services/certification.service.js';
 import type { Clock } from '../src/server/services/clock.js';
 import { mdTable, parseArgs, prng, tempDir } from './lib.js';
 import { sharedHashUsers } from './setup.js';
@@ -201,6 +202,7 @@ async function main() {
       for (let i = 0; i < count; i++) {
         const label = `${kind}-${i + 1}`;
         const u = await ctx.repos.users.create(userRow(label, 'worker'));
+        await certifyForBuiltins(ctx.db, [u], now);
         sims.push({
           kind,
           label,

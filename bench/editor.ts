@@ -21,6 +21,7 @@ import { launchBrowser } from '../test/helpers/browser.js';
 import { loadConfig } from '../src/server/config.js';
 import { createContext } from '../src/server/context.js';
 import { UserService } from '../src/server/services/user.service.js';
+import { certifyForBuiltins } from '../src/server/services/certification.service.js';
 
 const args = process.argv.slice(2);
 const FRAMES = Number(args[args.indexOf('--frames') + 1] || 300) || 300;
@@ -91,11 +92,13 @@ async function main() {
     { orgId: org.id, username: 'manager', password: PASSWORD, role: 'manager' },
     now,
   );
-  await UserService.insert(
+  const worker = await UserService.insert(
     ctx.repos.users,
     { orgId: org.id, username: 'worker', password: PASSWORD, role: 'worker' },
     now,
   );
+  // The lease needs a certification for the project's template.
+  await certifyForBuiltins(ctx.db, [worker], now, ['bench-106']);
   const actor = (await ctx.repos.users.get(manager.id))!;
   const project = await ctx.services.projects.create(actor, {
     name: 'bench',

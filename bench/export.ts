@@ -1,19 +1,24 @@
 /**
- * COCO export benchmark: a face-68 project with `--annotations` stored answers (one
- * face of 68 points each, `--overlap` answers per item) is streamed to a file by
- * `ExportService.coco`, in a child process of its own so that its peak RSS is the
- * export's and not the set-up's.
+ * COCO export benchmark: a face-68 project whose export holds `--annotations`
+ * annotations (one face of 68 points each) is streamed to a file by
+ * `ExportService.coco` in `--mode` (final, the default; accepted; all), in a child
+ * process of its own so that its peak RSS is the export's and not the set-up's.
  *
- *     npx tsx bench/export.ts [--annotations 1000000] [--overlap 3] [--keep] [--json out.json]
+ *     npx tsx bench/export.ts [--annotations 1000000] [--mode final|accepted|all] [--overlap 3] [--keep] [--json out.json]
  *
  * Set-up (not timed): org, manager, `overlap` workers and the project through the
- * services, then items, assignments and annotations inserted with raw better-sqlite3
- * prepared statements (foreign keys on). Measured: annotations/s, output size, peak
- * RSS (sampled every 50 ms and after every chunk; no --expose-gc, no forced GC) and the
- * kernel's high-water mark. BASELINE in the same run, also in a child: reading the same
- * rows with better-sqlite3 `.iterate()` and JSON.parse of each answer, nothing else.
- * The output is checked afterwards: head and tail, and the number of images and
- * annotations by a streaming scan; at ≤ 100k annotations it is also JSON.parse'd whole.
+ * services, then rows inserted with raw better-sqlite3 prepared statements (foreign
+ * keys on). Every item is finished: its overlap of answers counted and its consensus
+ * stored. `final` exports one consensus per item, so it gets `--annotations` items
+ * with a consensus each and no stored answers (the final export never reads them);
+ * `accepted` and `all` export the stored answers, so they get `--annotations`
+ * answers, `--overlap` per item, and a consensus per item.
+ * Measured: annotations/s, output size, peak RSS (sampled every 50 ms and after every
+ * chunk; no --expose-gc, no forced GC) and the kernel's high-water mark. BASELINE in
+ * the same run, also in a child: reading the same rows (consensus, or answers) with
+ * better-sqlite3 `.iterate()` and JSON.parse of each, nothing else. The output is
+ * checked afterwards: head and tail, and the number of images and annotations by a
+ * streaming scan; at ≤ 100k annotations it is also JSON.parse'd whole.
  */
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -34,9 +39,11 @@ import {
   tempDir,
 } from './lib.js';
 import { benchContext, buildFixture, IMAGE_H, IMAGE_W } from './setup.js';
+import { DEFAULT_EXPORT_OPTIONS, EXPORT_MODES, type ExportMode } from '../src/core/api/export-options.js';
 
 const args = parseArgs({
   annotations: 1_000_000,
+  mode: 'final',
   overlap: 3,
   keep: false,
   json: '',
@@ -45,6 +52,11 @@ const args = parseArgs({
   dir: '',
   project: 0,
 });
+if (!(EXPORT_MODES as readonly string[]).includes(args.mode))
+  throw new Error(`--mode is one of ${EXPORT_MODES.join(', ')}`);
+const mode = args.mode as ExportMode;
+/** Answers per item in the fixture: `final` stores none, only each item's consensus. */
+const perItem = mode === 'final' ? 1 : args.overlap;
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const perS = (n: number, ms: number) => n / (ms / 1000);
 const cpuSince = (from: NodeJS.CpuUsage) => {
@@ -75,7 +87,7 @@ async function exportPhase(): Promise<PhaseResult> {
   const mem = new MemorySampler(50);
   const c0 = process.cpuUsage();
   const t = performance.now();
-  const { chunks } = await ctx.services.exports.coco(null, args.project);
+  const { chunks } = await ctx.services.exports.coco(null, args.project, { ...DEFAULT_EXPORT_OPTIONS, mode });
   const ws = fs.createWriteStream(out);
   let bytes = 0;
   for await (const chunk of chunks) {
@@ -109,7 +121,11 @@ async function baselinePhase(): Promise<PhaseResult> {
   const mem = new MemorySampler(50);
   const c0 = process.cpuUsage();
   const t = performance.now();
-  const stmt = db.prepare('select id, item_id, worker_id, data from annotations where project_id = ? order by id');
+  const stmt = db.prepare(
+    mode === 'final'
+      ? 'select item_id, data from consensus where project_id = ? order by item_id'
+      : 'select id, item_id, worker_id, data from annotations where project_id = ? order by id',
+  );
   let rows = 0;
   let instances = 0;
   for (const r of stmt.iterate(args.project) as IterableIterator<{ data: string }>) {
@@ -162,32 +178,29 @@ async function build(dir: string): Promise<number> {
     `insert into annotations (id, project_id, item_id, assignment_id, worker_id, client_submission_id, data, instance_count, active_ms, created_at)
      values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
   );
+  const insConsensus = db.prepare(
+    `insert into consensus (item_id, project_id, data, agreement, details, submissions, created_at)
+     values (?, ?, ?, 0.9, '{"instances":[],"unmerged":0}', ?, ?)`,
+  );
   const rand = prng(42);
   const variants = Array.from({ length: 997 }, () => JSON.stringify(face68Answer(IMAGE_W, IMAGE_H, rand)));
   const total = args.annotations;
-  const items = Math.ceil(total / args.overlap);
+  const items = Math.ceil(total / perItem);
   const now = Date.now();
   const CHUNK = 50_000;
   let done = 0;
   const t = performance.now();
   const batch = db.transaction((from: number, to: number) => {
     for (let a = from; a < to; a++) {
-      const item = Math.floor(a / args.overlap) + 1;
-      const k = a % args.overlap;
+      const item = Math.floor(a / perItem) + 1;
+      const k = a % perItem;
       if (k === 0) {
-        const n = Math.min(args.overlap, total - a);
-        insItem.run(
-          item,
-          fx.projectId,
-          fx.blobSha,
-          `img-${String(item).padStart(7, '0')}.jpg`,
-          IMAGE_W,
-          IMAGE_H,
-          n,
-          n,
-          now,
-        );
+        // Finished: the project's overlap of answers counted, and its consensus stored.
+        const name = `img-${String(item).padStart(7, '0')}.jpg`;
+        insItem.run(item, fx.projectId, fx.blobSha, name, IMAGE_W, IMAGE_H, args.overlap, args.overlap, now);
+        insConsensus.run(item, fx.projectId, variants[item % variants.length], args.overlap, now);
       }
+      if (mode === 'final') continue;
       const id = a + 1;
       const worker = fx.workers[k].id;
       insAsg.run(id, fx.projectId, item, worker, now - 60_000, now + 540_000, now);
@@ -212,7 +225,10 @@ async function build(dir: string): Promise<number> {
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  log(`set-up: ${items} items, ${total} assignments and annotations in ${fmt.s(performance.now() - t)} s (not timed)`);
+  const answers = mode === 'final' ? 0 : total;
+  log(
+    `set-up: ${items} items with a consensus each, ${answers} assignments and answers in ${fmt.s(performance.now() - t)} s (not timed)`,
+  );
   return fx.projectId;
 }
 
@@ -276,7 +292,7 @@ async function main() {
   }
   const dir = tempDir('shugu-bench-export-');
   log(
-    `export: ${args.annotations} annotations of 68 points, ${args.overlap} per item; ${boxLoad()}; node ${process.version}; folder ${dir}`,
+    `export --mode ${mode}: ${args.annotations} annotations of 68 points, ${perItem} per item; ${boxLoad()}; node ${process.version}; folder ${dir}`,
   );
   let cleanup = () => {};
   try {
@@ -296,6 +312,10 @@ async function main() {
         String(projectId),
         '--annotations',
         String(args.annotations),
+        '--mode',
+        mode,
+        '--overlap',
+        String(args.overlap),
       ]);
 
     log('export (child process) …');
@@ -313,7 +333,7 @@ async function main() {
     const file = path.join(dir, 'export.json');
     const t = performance.now();
     const s = await scan(file, ['"image_id":', '"file_name":']);
-    const items = Math.ceil(args.annotations / args.overlap);
+    const items = Math.ceil(args.annotations / perItem);
     const problems: string[] = [];
     if (!s.head.startsWith('{"info":')) problems.push(`head is ${JSON.stringify(s.head.slice(0, 40))}`);
     if (!s.tail.endsWith(']}\n')) problems.push(`tail is ${JSON.stringify(s.tail.slice(-40))}`);
@@ -339,7 +359,7 @@ async function main() {
 
     console.log('\n## COCO export summary\n');
     console.log(
-      `${args.annotations.toLocaleString('en-US')} annotations × 68 points (${items.toLocaleString('en-US')} images, ${args.overlap} answers each), SQLite, node ${process.version}, ${boxLoad()} at the end; each path in its own child process (${via}); peak RSS sampled every 50 ms and per chunk, no --expose-gc\n`,
+      `--mode ${mode}: ${args.annotations.toLocaleString('en-US')} annotations × 68 points (${items.toLocaleString('en-US')} finished images, ${mode === 'final' ? 'one consensus' : `${perItem} answers`} each), SQLite, node ${process.version}, ${boxLoad()} at the end; each path in its own child process (${via}); peak RSS sampled every 50 ms and per chunk, no --expose-gc\n`,
     );
     const row = (name: string, r: PhaseResult, output: string, target: string) => [
       name,
@@ -367,7 +387,12 @@ async function main() {
         ],
         [
           row('ExportService.coco → file', exp, `${fmt.mb(exp.bytes)} MB`, '≥ 50,000/s, ≤ 256 MB'),
-          row('BASELINE better-sqlite3 iterate + JSON.parse', base, '–', ''),
+          row(
+            `BASELINE better-sqlite3 iterate + JSON.parse of ${mode === 'final' ? 'consensus' : 'answer'} rows`,
+            base,
+            '–',
+            '',
+          ),
         ],
       ),
     );

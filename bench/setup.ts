@@ -12,6 +12,7 @@ import { face68 } from '../src/core/templates/index.js';
 import { loadConfig } from '../src/server/config.js';
 import { createContext, type Context } from '../src/server/context.js';
 import { hashPassword } from '../src/server/services/auth.service.js';
+import { certifyForBuiltins } from '../src/server/services/certification.service.js';
 import { sha256 } from './lib.js';
 
 export const PASSWORD = 'bench-password-1';
@@ -62,10 +63,14 @@ export async function buildFixture(
   const userRow = sharedHashUsers(org.id, await hashPassword(PASSWORD), now);
   const manager = await ctx.repos.users.create(userRow('bench-manager', 'manager'));
   const workers: Fixture['workers'] = [];
+  const rows = [];
   for (let i = 0; i < opts.workers; i++) {
     const u = await ctx.repos.users.create(userRow(`w${String(i).padStart(5, '0')}`, 'worker'));
     workers.push({ id: u.id, username: u.username });
+    rows.push(u);
   }
+  // Benchmarked workers are certified, as on a base in production: the lease checks it.
+  await certifyForBuiltins(ctx.db, rows, now);
   const project = await createProject(ctx, org.id, manager.id, opts.overlap, opts.name, opts.leaseSeconds);
   const blobSha = await storeOneImage(ctx);
   return { orgId: org.id, managerId: manager.id, projectId: project.id, blobSha, workers };

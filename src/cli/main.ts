@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand, importManifestCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { orgsAddCommand } from './commands/orgs.js';
+import { reportEmploymentCommand } from './commands/report.js';
 import { usersAddCommand } from './commands/users.js';
 
 export interface GlobalFlags {
@@ -18,6 +19,7 @@ export interface GlobalFlags {
   dataDir?: string;
   database?: string;
   blobDir?: string;
+  trustProxy?: string;
 }
 
 export function configFrom(flags: GlobalFlags) {
@@ -27,6 +29,7 @@ export function configFrom(flags: GlobalFlags) {
     dataDir: flags.dataDir,
     databaseUrl: flags.database,
     blobDir: flags.blobDir,
+    trustProxy: flags.trustProxy,
   });
 }
 
@@ -37,7 +40,8 @@ const program = new Command()
   .option('--host <host>', 'address to listen on (SHUGU_HOST, default 0.0.0.0)')
   .option('--data-dir <dir>', 'data folder (SHUGU_DATA_DIR, default ./data)')
   .option('--database <url>', 'sqlite:<path> or postgres://… (SHUGU_DATABASE_URL)')
-  .option('--blob-dir <dir>', 'image folder (SHUGU_BLOB_DIR, default <data>/blobs)');
+  .option('--blob-dir <dir>', 'image folder (SHUGU_BLOB_DIR, default <data>/blobs)')
+  .option('--trust-proxy <list>', 'reverse proxies to believe, comma-separated addresses/CIDRs (SHUGU_TRUST_PROXY)');
 
 program
   .command('serve', { isDefault: true })
@@ -106,6 +110,21 @@ program
   .option('--password <password>', 'password (default: generated and printed)')
   .option('--name <display>', 'display name')
   .action((username, opts) => usersAddCommand(program.opts<GlobalFlags>(), username, opts));
+
+program
+  .command('report')
+  .description('reports')
+  .command('employment')
+  .description('the employment report: workers by household status, area and month; hours, income, retention')
+  .option('--month <YYYY-MM>', 'the month (default: the current one, UTC)')
+  .option('--from <YYYY-MM>', 'first month of a range')
+  .option('--to <YYYY-MM>', 'last month of a range')
+  .option('--trend-months <n>', 'months of history in the trend (default 12)')
+  .option('--org <id>', 'vendor organisation (default: the only one)')
+  .option('-o, --out <file.xlsx>', 'write the .xlsx workbook to this file')
+  .option('--json', 'print the report as JSON')
+  .option('--lang <lang>', 'zh-CN (default) or en')
+  .action((opts) => reportEmploymentCommand(program.opts<GlobalFlags>(), opts));
 
 program.parseAsync().catch((err) => {
   if (err instanceof ConfigError) {

@@ -35,6 +35,7 @@ import { reportRoutes } from './routes/reports/reports.routes.js';
 import { peopleRoutes } from './routes/people/people.routes.js';
 import { trainingRoutes } from './routes/training/training.routes.js';
 import { trainingAdminRoutes } from './routes/training/training-admin.routes.js';
+import { payRoutes } from './routes/pay/pay.routes.js';
 import { assertPasswordChosen } from './services/password-gate.js';
 
 export const SESSION_COOKIE = 'shugu_session';
@@ -126,6 +127,7 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
   await app.register(peopleRoutes(ctx), { prefix: '/api' });
   await app.register(trainingRoutes(ctx), { prefix: '/api' });
   await app.register(trainingAdminRoutes(ctx), { prefix: '/api' });
+  await app.register(payRoutes(ctx), { prefix: '/api' });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   const webDir = options.webDir ?? defaultWebDir();

@@ -94,4 +94,30 @@ describe('loadConfig', () => {
   it('accepts PORT as the platform-standard alias', () => {
     expect(loadConfig({ PORT: '3000' }).port).toBe(3000);
   });
+
+  it('trusts no proxy by default, and reads SHUGU_TRUST_PROXY as a comma-separated list', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ SHUGU_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,fd00::/8 ,loopback' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      'fd00::/8',
+      'loopback',
+    ]);
+    expect(loadConfig({}, { trustProxy: '192.168.1.2' }).trustProxy).toEqual(['192.168.1.2']);
+    for (const bad of ['true', '*', 'proxy.example', '10.0.0.0/33', '10.0.0.1/8/1']) {
+      expect(problemsOf({ SHUGU_TRUST_PROXY: bad })[0], bad).toMatch(/^SHUGU_TRUST_PROXY:/);
+    }
+  });
+
+  it('has login limits per address and a slow-down per name, all configurable', () => {
+    const d = loadConfig({});
+    expect(d.loginMaxFailuresPerAddress).toBeGreaterThan(d.loginMaxFailures);
+    expect(d.loginSlowdownAfter).toBeGreaterThan(d.loginMaxFailuresPerAddress);
+    const c = loadConfig({
+      SHUGU_LOGIN_MAX_FAILURES_PER_ADDRESS: '7',
+      SHUGU_LOGIN_SLOWDOWN_AFTER: '70',
+      SHUGU_LOGIN_SLOWDOWN_MS: '0',
+    });
+    expect([c.loginMaxFailuresPerAddress, c.loginSlowdownAfter, c.loginSlowdownMs]).toEqual([7, 70, 0]);
+  });
 });

@@ -45,6 +45,10 @@ import { CertificationService } from './services/certification.service.js';
 import { ExamService } from './services/exam.service.js';
 import { LearnerService } from './services/learner.service.js';
 import { TrainingService } from './services/training.service.js';
+import { LedgerRepository } from './repositories/ledger.repository.js';
+import { PayrollRepository } from './repositories/payroll.repository.js';
+import { EarningsService } from './services/earnings.service.js';
+import { PayService } from './services/pay.service.js';
 
 export async function createContext(config: Config, clock: Clock = systemClock) {
   const db: Db = openDatabase(config.databaseUrl, { sqliteSync: config.sqliteSync });
@@ -71,6 +75,8 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
     training: new TrainingRepository(db),
     trainingAttempts: new TrainingAttemptRepository(db),
     certifications: new CertificationRepository(db),
+    ledger: new LedgerRepository(db),
+    payroll: new PayrollRepository(db),
   };
   const quality = new QualityService(db, repos.projects, repos.items, repos.assignments, repos.quality, clock);
   const membership = new ProjectMembership(repos.teams);
@@ -130,6 +136,8 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
       clock,
     ),
     exams: new ExamService(db, repos.training, repos.trainingAttempts, certifications, clock),
+    pay: new PayService(db, repos.ledger, repos.payroll, repos.users, repos.projects, clock),
+    earnings: new EarningsService(repos.ledger, repos.payroll, clock),
   };
   return {
     config,

@@ -7,6 +7,7 @@ import {
   face5Answer,
   multipart,
   PASSWORD,
+  SAME_ORIGIN,
   solidPng,
   startTestApp,
   type TestApp,
@@ -162,7 +163,7 @@ describe.each(dialects)('projects on %s', (dialect) => {
       });
       expect(login.statusCode).toBe(200);
       const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-      return { orgId: org.json().id as number, headers: { cookie } };
+      return { orgId: org.json().id as number, headers: { cookie, origin: SAME_ORIGIN } };
     }
 
     it('shows a client its own projects only; another client sees none of them', async () => {
@@ -191,7 +192,7 @@ describe.each(dialects)('projects on %s', (dialect) => {
       expect(itemsA.json().items.map((i: { id: number }) => i.id)).toEqual(items.map((i) => i.id));
       const exportA = await t.app.inject({
         method: 'GET',
-        url: `/api/projects/${project.id}/export/coco`,
+        url: `/api/projects/${project.id}/export/coco?unfinished=empty`,
         headers: a.headers,
       });
       expect(exportA.statusCode).toBe(200);

@@ -258,7 +258,12 @@ describe.each(dialects)('quality on %s', (dialect) => {
       categories: [],
     };
     const res = await inject('POST', `/api/projects/${project.id}/gold/coco`, manager.headers, coco);
-    expect(res.json()).toEqual({ marked: 1, unmatched: ['missing.png'] });
+    expect(res.json()).toEqual({
+      marked: 1,
+      unmatched: ['missing.png'],
+      empty: [],
+      skipped: { crowd: [], otherCategory: [] },
+    });
     expect(
       (await inject('GET', `/api/items/${items[0].id}/gold`, manager.headers)).json().data.instances[0].points,
     ).toEqual(ref.points);

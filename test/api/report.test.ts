@@ -191,7 +191,10 @@ describe.each(dialects)('employment report on %s', (dialect) => {
 
     const retention = sheets.get('留存')!;
     const may = rowOf(retention, '2026-05');
-    expect(may.slice(0, 5)).toEqual(['2026-05', 1, '2026-08', 1, 1]);
+    // wang started in May: no answers in August, back at work in November.
+    expect(may).toEqual(['2026-05', 1, '2026-08', 0, 0, '2026-11', 1, 1]);
+    const total = rowOf(retention, '合计');
+    expect(total[col(retention, '入职人数')]).toBe(body(retention).reduce((s, r) => s + (r[1] as number), 0));
   });
 
   it('counts only the actor’s own base, and only for managers and admins', async () => {

@@ -14,6 +14,7 @@ import { face5 } from '../../src/core/templates/index.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createContext, type Context } from '../../src/server/context.js';
 import { UserService } from '../../src/server/services/user.service.js';
+import { certifyForBuiltins } from '../../src/server/services/certification.service.js';
 import { PASSWORD, solidPng } from '../helpers/harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -183,6 +184,8 @@ describe('shugu CLI', { timeout: 120_000 }, () => {
     await withCtx(async (ctx) => {
       const worker = (await ctx.repos.users.findByUsername('worker1'))!;
       const actor = (await ctx.repos.users.get(worker.id))!;
+      // Leasing needs a certification for the project's template; the CLI's user was just added.
+      await certifyForBuiltins(ctx.db, [actor], ctx.clock.now());
       const lease = (await ctx.services.work.lease(actor, projectId))!;
       const { width: w, height: h } = lease.item;
       await ctx.services.work.submit(actor, lease.assignmentId, {
@@ -206,10 +209,11 @@ describe('shugu CLI', { timeout: 120_000 }, () => {
     });
     const out = path.join(dataDir, 'export', 'coco.json');
     fs.mkdirSync(path.dirname(out));
-    const run = await cli(['export', String(projectId), '-o', out]);
+    const run = await cli(['export', String(projectId), '-o', out, '--unfinished', 'empty']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`wrote ${out}`);
+    expect(run.stderr).toContain(`wrote ${out} (final, unfinished empty)`);
     const coco = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(coco.info.shugu).toEqual({ mode: 'final', unfinished: 'empty', includeGold: false });
     expect(coco.categories).toHaveLength(1);
     expect(coco.categories[0].keypoints).toEqual(face5.points.map((p) => p.id));
     expect(coco.images).toHaveLength(6);
@@ -224,5 +228,15 @@ describe('shugu CLI', { timeout: 120_000 }, () => {
     expect(ann.keypoints.slice(9, 12)).toEqual([0, 0, 0]);
     expect(ann.num_keypoints).toBe(4);
     expect(ann.bbox).toHaveLength(4);
+
+    // The audit lists the answer with its status; a bad mode is refused before anything is written.
+    const all = await cli(['export', String(projectId), '-o', out, '--mode', 'all', '--include-gold']);
+    expect(all.code, all.stderr).toBe(0);
+    const audit = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(audit.info.shugu).toEqual({ mode: 'all', unfinished: 'listed', includeGold: true });
+    expect(audit.annotations.map((a: { shugu_status: string }) => a.shugu_status)).toEqual(['submitted']);
+    const bad = await cli(['export', String(projectId), '--mode', 'raw']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('raw');
   });
 });

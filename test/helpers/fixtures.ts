@@ -5,6 +5,7 @@
 import { loadConfig } from '../../src/server/config.js';
 import { createContext } from '../../src/server/context.js';
 import { UserService } from '../../src/server/services/user.service.js';
+import { certifyForBuiltins } from '../../src/server/services/certification.service.js';
 import { PASSWORD, solidPng } from './harness.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -30,7 +31,7 @@ export async function prepareDatabase(opts: {
     const hash = (await ctx.repos.users.findByUsername('manager'))!.password_hash;
     for (let i = 0; i < opts.workers; i++) {
       // One hash for all: argon2 per worker would dominate the test's time.
-      await ctx.repos.users.create({
+      const w = await ctx.repos.users.create({
         org_id: org.id,
         username: `w${i}`,
         display_name: `w${i}`,
@@ -44,6 +45,8 @@ export async function prepareDatabase(opts: {
         household: 'none',
         created_at: now,
       });
+      // Certified up front: these tests exercise the work loop, not training.
+      await certifyForBuiltins(ctx.db, [w], now);
       workers.push(`w${i}`);
     }
     const actor = (await ctx.repos.users.get(manager.id))!;

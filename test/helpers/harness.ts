@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { createContext, type Context } from '../../src/server/context.js';
 import type { Role } from '../../src/server/db/types.js';
 import { UserService } from '../../src/server/services/user.service.js';
+import { certifyForBuiltins } from '../../src/server/services/certification.service.js';
 import { createPgDatabase, type TestDialect } from './databases.js';
 
 export class TestClock {
@@ -57,8 +58,13 @@ export async function startTestApp(
   const vendor = await ctx.repos.orgs.create('Test base', 'vendor', clock.now());
   const users = new Map<string, { id: number; cookie: string }>();
 
-  async function newUser(username: string, role: Role, orgId = vendor.id) {
+  /**
+   * A user, logged in. Workers come certified for every built-in template, so they can
+   * lease at once; `{ certified: false }` makes one who has yet to pass an exam.
+   */
+  async function newUser(username: string, role: Role, orgId = vendor.id, opts: { certified?: boolean } = {}) {
     const u = await UserService.insert(ctx.repos.users, { orgId, username, password: PASSWORD, role }, clock.now());
+    if (role === 'worker' && opts.certified !== false) await certifyForBuiltins(ctx.db, [u], clock.now());
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: PASSWORD } });
     if (res.statusCode !== 200) throw new Error(`login of ${username} failed: ${res.body}`);
     const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');

@@ -181,6 +181,9 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
     const annotationA = sub.json().annotationId as number;
     const gold = await inject('PUT', `/api/items/${goldA.id}/gold`, v.managerA.headers, { data: face5Answer() });
     expect(gold.statusCode, gold.body).toBe(200);
+    const token = await inject('POST', '/api/auth/tokens', v.managerA.headers, { name: 'pipeline' });
+    expect(token.statusCode, token.body).toBe(201);
+    const tokenA = token.json().id as number;
     const openLease = (await inject('POST', `/api/projects/${projectA.id}/lease`, workerA.headers)).json().lease;
 
     // Vendor B's people, and B's own project (for routes that take a second id).
@@ -191,7 +194,7 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
     // A client of vendor A without access to this project.
     const otherClientA = await t.newUser('client-a2', 'client', v.clientOfA);
 
-    const answer = { data: face5Answer() };
+    const goldBody = { data: face5Answer() };
     const mp = multipart([{ filename: 'm.jsonl', content: Buffer.from('{}\n') }]);
     const routes: { method: string; url: (id: number) => string; payload?: () => unknown; multipart?: boolean }[] = [
       { method: 'GET', url: (id) => `/api/projects/${id}` },
@@ -212,14 +215,18 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
       { method: 'POST', url: (id) => `/api/projects/${id}/lease` },
       { method: 'GET', url: (id) => `/api/projects/${id}/leases` },
       { method: 'POST', url: (id) => `/api/projects/${id}/workers/${workerA.id}/reinstate` },
+      { method: 'GET', url: (id) => `/api/projects/${id}/members` },
+      { method: 'GET', url: (id) => `/api/projects/${id}/pay` },
     ];
+    const peopleRoutes: typeof routes = [{ method: 'GET', url: (id) => `/api/people/${id}` }];
+    const tokenRoutes: typeof routes = [{ method: 'DELETE', url: (id) => `/api/auth/tokens/${id}` }];
     const itemRoutes: typeof routes = [
       { method: 'GET', url: (id) => `/api/items/${id}` },
       { method: 'GET', url: (id) => `/api/items/${id}/image` },
       { method: 'GET', url: (id) => `/api/items/${id}/preview` },
       { method: 'GET', url: (id) => `/api/items/${id}/consensus` },
       { method: 'GET', url: (id) => `/api/items/${id}/gold` },
-      { method: 'PUT', url: (id) => `/api/items/${id}/gold`, payload: () => answer },
+      { method: 'PUT', url: (id) => `/api/items/${id}/gold`, payload: () => goldBody },
       { method: 'DELETE', url: (id) => `/api/items/${id}/gold` },
       { method: 'POST', url: (id) => `/api/items/${id}/gold/promote` },
     ];
@@ -244,6 +251,8 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
       [annotationRoutes, annotationA],
       [assignmentRoutes, leaseA.assignmentId],
       [assignmentRoutes, openLease.assignmentId],
+      [peopleRoutes, workerA.id],
+      [tokenRoutes, tokenA],
     ];
     const actors: [string, Headers][] = [
       ['admin B', v.adminB.headers],
@@ -263,14 +272,30 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
         for (const r of list) {
           const foreign = seen(await send(r, foreignId, headers));
           const missing = seen(await send(r, MISSING, headers));
-          if (foreign.status < 400)
-            differences.push(`${name} ${r.method} ${r.url(foreignId)} succeeded: ${foreign.body}`);
+          const id = foreign.status >= 400 ? (JSON.parse(foreign.body).error.id as string) : '';
+          // Refused for what the id names, not for how the request was made (session, CSRF, body).
+          if (![403, 404].includes(foreign.status) || !(id.endsWith('_not_found') || id === 'role_not_allowed'))
+            differences.push(`${name} ${r.method} ${r.url(foreignId)} answered ${foreign.status}: ${foreign.body}`);
           else if (JSON.stringify(foreign) !== JSON.stringify(missing))
             differences.push(`${name} ${r.method} ${r.url(foreignId)}: ${foreign.body} vs missing ${missing.body}`);
         }
       }
     }
     expect(differences).toEqual([]);
+    // The answers themselves: "no such …", named after what was asked for.
+    const errorId = async (method: string, url: string, headers: Headers, payload?: unknown) =>
+      JSON.parse((await inject(method, url, headers, payload)).body).error.id;
+    expect(await errorId('GET', `/api/items/${itemA.id}`, v.managerB.headers)).toBe('item_not_found');
+    expect(await errorId('PUT', `/api/items/${goldA.id}/gold`, v.managerB.headers, goldBody)).toBe('item_not_found');
+    expect(
+      await errorId('POST', `/api/annotations/${annotationA}/review`, reviewerB.headers, { verdict: 'accept' }),
+    ).toBe('annotation_not_found');
+    expect(await errorId('PATCH', `/api/projects/${projectA.id}`, v.managerB.headers, { overlap: 2 })).toBe(
+      'project_not_found',
+    );
+    expect(await errorId('POST', `/api/assignments/${openLease.assignmentId}/release`, workerB.headers)).toBe(
+      'assignment_not_found',
+    );
 
     // A foreign worker on one's own project answers like a missing worker.
     const reinstate = (workerId: number) =>

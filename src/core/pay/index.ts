@@ -1,5 +1,5 @@
 /** Pay: integer-fen rules, periods and money formatting. Pure; no I/O. */
-export { fenToYuan, formatYuan } from './money.js';
+export { fenToYuan, formatYuan, yuanToFen } from './money.js';
 export { isPeriod, nextPeriod, periodOf, periodRange, previousPeriod, utcWeekStart } from './period.js';
 export {
   bonusFen,

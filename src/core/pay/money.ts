@@ -21,3 +21,14 @@ export function formatYuan(fen: number): string {
   const y = fenToYuan(fen);
   return y.startsWith('-') ? `-¥${y.slice(1)}` : `¥${y}`;
 }
+
+/**
+ * Parses a yuan amount typed by a person ('12', '12.3', '12.34', '¥1,234.50') into
+ * fen, exactly; null for anything else (negative, more than two decimals, text).
+ * @example yuanToFen('12.3') // → 1230
+ */
+export function yuanToFen(text: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/^[¥￥]/, '').replace(/,/g, ''));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fenToYuan, formatYuan } from './money.js';
+import { fenToYuan, formatYuan, yuanToFen } from './money.js';
 import { isPeriod, nextPeriod, periodOf, periodRange, previousPeriod, utcWeekStart } from './period.js';
 
 describe('pay periods', () => {
@@ -38,5 +38,12 @@ describe('money', () => {
     expect(formatYuan(123456)).toBe('¥1234.56');
     expect(formatYuan(-1)).toBe('-¥0.01');
     expect(() => fenToYuan(1.5)).toThrow(RangeError);
+  });
+  it('reads typed yuan as exact fen, and nothing doubtful', () => {
+    expect(yuanToFen('12')).toBe(1200);
+    expect(yuanToFen('12.3')).toBe(1230);
+    expect(yuanToFen(' ¥1,234.05 ')).toBe(123405);
+    expect(yuanToFen('0.07')).toBe(7);
+    for (const bad of ['', '-1', '1.234', 'abc', '1e3', '.5']) expect(yuanToFen(bad)).toBeNull();
   });
 });

@@ -15,3 +15,4 @@ export {
 } from './exam-score.js';
 export { cooldownLeft, EXAM_TIME_LIMIT_MS, retryAt, type FinishedAttempt } from './cooldown.js';
 export { nextPracticeItem, PRACTICE_GOOD, weakestPoints, type PracticeItemState } from './next-step.js';
+export { flipAnnotation } from './flip.js';

@@ -3,6 +3,7 @@ import type { AnnotationData, Instance } from '../annotation.js';
 import { face68 } from '../templates/index.js';
 import type { Point } from '../templates/template.js';
 import { cooldownLeft, retryAt } from './cooldown.js';
+import { flipAnnotation } from './flip.js';
 import { DEFAULT_MARKS, levelFor, scoreExam, scoreExamItem } from './exam-score.js';
 import { nextPracticeItem, weakestPoints } from './next-step.js';
 import { isComplete, pointErrors } from './point-errors.js';
@@ -146,5 +147,30 @@ describe('what to practise next', () => {
       { index: 36, meanPx: 10, n: 2 },
       { index: 45, meanPx: 3, n: 1 },
     ]);
+  });
+});
+
+describe('flipAnnotation', () => {
+  it('mirrors x and swaps each point with its flip partner', () => {
+    const f = face(100, 50);
+    const flipped = flipAnnotation({ instances: [f] }, 640, face68).instances[0];
+    // The mirrored subject's right eye outer corner lies where her left one was, mirrored.
+    expect(flipped.points[36]).toEqual([640 - f.points[45][0], f.points[45][1], 2]);
+    expect(flipped.points[45]).toEqual([640 - f.points[36][0], f.points[36][1], 2]);
+    // The chin is on the midline: it only moves.
+    expect(flipped.points[8]).toEqual([640 - f.points[8][0], f.points[8][1], 2]);
+    expect(flipped.bbox).toEqual([640 - 100 - 200, 50, 200, 200]);
+    // Mirroring twice gives the answer back.
+    const back = flipAnnotation({ instances: [flipped] }, 640, face68).instances[0];
+    back.points.forEach((p, i) => {
+      expect(p[0]).toBeCloseTo(f.points[i][0], 9);
+      expect(p[1]).toBe(f.points[i][1]);
+    });
+    // The template's reference shape is symmetric: mirrored about its own centre it lands
+    // on itself, left points on left points, and scores as a perfect answer.
+    expect(scoreExamItem(flipAnnotation(one(f), 400, face68), one(f), face68).score).toBeCloseTo(1, 6);
+    // Mirrored without the swap it would be a left/right mix-up.
+    const unswapped = { ...f, points: f.points.map(([x, y, v]) => [400 - x, y, v] as Point) };
+    expect(scoreExamItem(one(unswapped), one(f), face68).score).toBeLessThan(0.6);
   });
 });

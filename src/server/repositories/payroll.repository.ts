@@ -13,8 +13,7 @@ function cappedActiveMs(eb: ExpressionBuilder<Database & { a: Database['annotati
     then ${eb.ref('p.lease_seconds')} * 1000 else ${eb.ref('a.active_ms')} end`;
 }
 
-const sumIf = (kind: string, what: 'amount' | 'count') =>
-  sql<number>`sum(case when kind = ${kind} then ${what === 'amount' ? sql.ref('amount_fen') : sql.lit(1)} else 0 end)`;
+const sumIf = (kind: string) => sql<number>`sum(case when kind = ${kind} then amount_fen else 0 end)`;
 
 /** Read-only sums over the ledger and the work behind it: payroll, fair pay, a worker's page. */
 export class PayrollRepository {
@@ -56,13 +55,14 @@ export class PayrollRepository {
       .selectFrom('ledger_entries')
       .select([
         'worker_id',
-        sumIf('earning', 'count').as('items'),
-        sumIf('earning', 'amount').as('gross'),
-        sumIf('bonus', 'amount').as('bonus'),
-        sumIf('floor_topup', 'amount').as('floor'),
-        sumIf('reversal', 'amount').as('reversals'),
-        sumIf('adjustment', 'amount').as('adjustments'),
-        sumIf('payout', 'amount').as('payouts'),
+        // Items accepted net of acceptances withdrawn (only earnings are ever reversed).
+        sql<number>`sum(case when kind = 'earning' then 1 when kind = 'reversal' then -1 else 0 end)`.as('items'),
+        sumIf('earning').as('gross'),
+        sumIf('bonus').as('bonus'),
+        sumIf('floor_topup').as('floor'),
+        sumIf('reversal').as('reversals'),
+        sumIf('adjustment').as('adjustments'),
+        sumIf('payout').as('payouts'),
       ])
       .where('org_id', '=', orgId)
       .where('period', '=', period)
@@ -157,6 +157,16 @@ export class PayrollRepository {
       activeMs: ms.get(key(r.worker_id, r.project_id)) ?? 0,
       accuracy: acc.get(key(r.worker_id, r.project_id)) ?? null,
     }));
+  }
+
+  /** Pay settings of projects, read in the caller's transaction. */
+  payProjects(trx: Executor, projectIds: number[]) {
+    if (projectIds.length === 0) return Promise.resolve([]);
+    return trx
+      .selectFrom('projects')
+      .select(['id', 'bonus_tiers', 'hourly_floor_fen'])
+      .where('id', 'in', projectIds)
+      .execute();
   }
 
   /** A worker's latest answers with what the ledger holds for each and why any was turned down. */

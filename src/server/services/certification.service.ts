@@ -156,20 +156,23 @@ export class CertificationService {
 }
 
 /**
- * Certifies users for every built-in template without an exam: the demo's experienced
- * worker, test factories and benchmarks, whose workers must lease at once.
+ * Certifies users for every built-in template (and `extraTemplateIds`) without an exam:
+ * the demo's experienced worker, test factories and benchmarks, whose workers must
+ * lease at once.
  */
 export async function certifyForBuiltins(
   db: Executor,
   users: readonly { id: number; org_id: number }[],
   now: number,
+  extraTemplateIds: readonly string[] = [],
   level = 1,
 ) {
+  const templateIds = [...builtinTemplates.map((t) => t.id), ...extraTemplateIds];
   const rows = users.flatMap((u) =>
-    builtinTemplates.map((t) => ({
+    templateIds.map((templateId) => ({
       user_id: u.id,
       org_id: u.org_id,
-      template_id: t.id,
+      template_id: templateId,
       level,
       status: 'active' as const,
       certified_at: now,

@@ -46,7 +46,12 @@ function decodeText(buf: Buffer): string {
 function readCsv(buf: Buffer): SheetRows {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(decodeText(buf), { bom: true, relax_column_count: true, info: true, skip_empty_lines: false });
+    records = parse(decodeText(buf), {
+      bom: true,
+      relax_column_count: true,
+      info: true,
+      skip_empty_lines: false,
+    }) as unknown as typeof records;
   } catch (err) {
     throw badRequest('invalid_csv', `The CSV file cannot be read: ${(err as Error).message}`);
   }

@@ -121,11 +121,12 @@ export class PayService {
       }
       const { start, end } = periodRange(period);
       const basis = await this.payroll.settlementBasis(trx, orgId, period, start, end);
-      const projects = new Map<number, Project | undefined>();
+      const projects = new Map(
+        (await this.payroll.payProjects(trx, [...new Set(basis.map((b) => b.projectId))])).map((p) => [p.id, p]),
+      );
       let bonusTotal = 0;
       let floorTotal = 0;
       for (const b of basis) {
-        if (!projects.has(b.projectId)) projects.set(b.projectId, await this.projects.get(b.projectId));
         const project = projects.get(b.projectId);
         if (!project) continue;
         const s = settle({
@@ -286,11 +287,12 @@ export class PayService {
       duplicate,
     });
     return withTx(this.db, async (trx) => {
+      await this.ledger.lockWorker(trx, worker.id);
+      // After the lock: a retry that raced the first request now sees it committed.
       if (idemKey) {
         const prior = await this.ledger.byIdemKey(orgId, idemKey, trx);
         if (prior) return view(prior, true);
       }
-      await this.ledger.lockWorker(trx, worker.id);
       const balance = await this.ledger.balance(worker.id, trx);
       if (body.amountFen > balance) {
         throw conflict('payout_exceeds_balance', `The balance is ${balance} fen; a payout cannot exceed it.`, {

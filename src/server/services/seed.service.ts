@@ -1,7 +1,8 @@
 /**
  * The first start on an empty database: a demo organisation with an admin, a manager,
- * a reviewer and two workers, and a face-68 project holding the six sample photos that
- * ship in the npm package @vladmandic/face-api. Passwords are random and printed once.
+ * a reviewer and two workers, a face-68 project holding the six sample photos that
+ * ship in the npm package @vladmandic/face-api, and a face-68 training course on the
+ * same photos. Passwords are random and printed once.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +13,8 @@ import { face68 } from '../../core/templates/index.js';
 import type { Context } from '../context.js';
 import type { Role } from '../db/types.js';
 import { UserService } from './user.service.js';
+import { certifyForBuiltins } from './certification.service.js';
+import { seedDemoTraining } from '../seed/training-demo.js';
 
 export interface SeededLogin {
   username: string;
@@ -93,5 +96,10 @@ export async function seedDemoIfEmpty(ctx: Context): Promise<SeededLogin[] | nul
   } finally {
     await fsp.rm(staging, { recursive: true, force: true });
   }
+  // Training: worker1 takes the face-68 course before she may work; worker2 is an
+  // experienced hand, certified without an exam so the demo project has a worker at once.
+  await seedDemoTraining(ctx, org.id, manager.id, dir);
+  const experienced = (await ctx.repos.users.findByUsername('worker2'))!;
+  await certifyForBuiltins(ctx.db, [experienced], now, [], 2);
   return logins;
 }

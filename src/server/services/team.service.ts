@@ -36,7 +36,7 @@ export class TeamService {
     if (body.leadUserId) await this.assertPeople(actor, [body.leadUserId]);
     try {
       const row = await this.teams.create(this.db, actor.org_id, body.name, body.leadUserId ?? null, this.clock.now());
-      return teamView(row);
+      return this.view(actor, row.id);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('team_name_taken', `There is a team called ${body.name} already.`);
       throw err;
@@ -47,9 +47,10 @@ export class TeamService {
     requireRole(actor, 'admin', 'manager');
     const team = await this.teamOf(actor, id);
     if (patch.leadUserId) await this.assertPeople(actor, [patch.leadUserId]);
-    if (patch.name === undefined && patch.leadUserId === undefined) return teamView(team);
+    if (patch.name === undefined && patch.leadUserId === undefined) return this.view(actor, team.id);
     try {
-      return teamView(await this.teams.update(id, { name: patch.name, lead_user_id: patch.leadUserId }));
+      await this.teams.update(id, { name: patch.name, lead_user_id: patch.leadUserId });
+      return this.view(actor, id);
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('team_name_taken', `There is a team called ${patch.name} already.`);
       throw err;
@@ -142,6 +143,11 @@ export class TeamService {
   }
 
   // --- checks --------------------------------------------------------------------
+
+  /** One team as the list shows it, with its lead's name and member count. */
+  private async view(actor: Actor, id: number) {
+    return teamView((await this.teams.list(actor.org_id)).find((t) => t.id === id)!);
+  }
 
   private async teamOf(actor: Actor, id: number) {
     const team = await this.teams.get(id);

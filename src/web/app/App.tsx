@@ -7,6 +7,7 @@ import { ProjectsPage } from '../features/manager/ProjectsPage';
 import { GoldEditorPage } from '../features/manager/GoldEditorPage';
 import { QualityPage } from '../features/quality/QualityPage';
 import { ReviewPage } from '../features/quality/ReviewPage';
+import { EmploymentReport } from '../features/reports/EmploymentReport';
 import { WorkerHome } from '../features/worker/WorkerHome';
 import { Workspace } from '../features/worker/Workspace';
 import { useI18n } from '../i18n';
@@ -50,6 +51,8 @@ export function App() {
   else if ((m = match('/projects/:id/quality', path))) page = <QualityPage projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={Number(m.id)} user={user} />;
+  else if (match('/reports/employment', path) && (user.role === 'admin' || user.role === 'manager'))
+    page = <EmploymentReport />;
   else page = <ProjectsPage user={user} />;
   return (
     <div className="shell">
@@ -66,6 +69,7 @@ export function Header({ user, onLogout }: { user: User; onLogout: () => void })
       <Link to="/" className="brand">
         <span className="brand-mark">●</span> {t('app.name')} <small>{t('app.tagline')}</small>
       </Link>
+      {(user.role === 'admin' || user.role === 'manager') && <Link to="/reports/employment">{t('report.nav')}</Link>}
       <span className="spacer" />
       <span className="who">
         {user.display_name} · {t(`role.${user.role}`)}

@@ -10,6 +10,7 @@ import { Editor } from '../../editor';
 import { useI18n } from '../../i18n';
 import { EditorCanvas } from '../worker/EditorCanvas';
 import { HelpToggle, SidePanel } from '../worker/Workspace';
+import { referenceCheck } from './gold-check';
 
 export function GoldEditorPage({ projectId, itemId }: { projectId: number; itemId: number }) {
   const { t, locale } = useI18n();
@@ -37,13 +38,14 @@ export function GoldEditorPage({ projectId, itemId }: { projectId: number; itemI
   const editor = useMemo(() => {
     if (!project || !item || start === undefined) return null;
     // Start from the current reference, else from the first worker's answer, else empty.
+    // A stored reference's hidden points were decided; a worker's may just be unplaced.
     const data = start ?? item.submissions[0]?.data;
     return new Editor({
       template: project.template,
       imageWidth: item.width,
       imageHeight: item.height,
       data,
-      loadOptions: { zeroAs: 'not-in-image' },
+      loadOptions: { zeroAs: start ? 'not-in-image' : 'unplaced' },
     });
   }, [project, item, start]);
 
@@ -51,14 +53,23 @@ export function GoldEditorPage({ projectId, itemId }: { projectId: number; itemI
     if (!editor) return;
     return editor.onRequest(async (r) => {
       if (r.type !== 'submit') return;
+      // A reference must be complete (the server refuses it otherwise): say what is missing.
+      const check = referenceCheck(editor.document);
+      if (check.empty) return setMessage(t('gold.empty'));
+      if (check.missing) {
+        const { instance, points } = check.missing;
+        const names = points.map((j) => editor.template.points[j].name[locale === 'en' ? 'en' : 'zh']);
+        const shown = names.slice(0, 8).join(locale === 'en' ? ', ' : '、') + (names.length > 8 ? '…' : '');
+        return setMessage(t('gold.incomplete', { face: instance + 1, n: points.length, points: shown }));
+      }
       try {
-        await api('PUT', `/api/items/${itemId}/gold`, { data: r.data });
+        await api('PUT', `/api/items/${itemId}/gold`, { data: r.data, notInImage: check.notInImage });
         setMessage(t('item.goldSet'));
       } catch (err) {
         setMessage(err instanceof ApiError ? err.message : String(err));
       }
     });
-  }, [editor, itemId, t]);
+  }, [editor, itemId, t, locale]);
 
   if (!project || !item || !editor) return <div className="center muted">{message ?? t('app.loading')}</div>;
   return (

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ItemSummary, type Project, type User } from '../../api';
 import { Link } from '../../app/router';
 import { useI18n } from '../../i18n';
+import { ExportForm } from './ExportForm';
 import { ProjectCard } from './ProjectsPage';
 import { QualitySettings } from './QualitySettings';
 
@@ -46,10 +47,8 @@ export function ProjectPage({ projectId, user }: { projectId: number; user: User
       <ul className="project-list single">
         <ProjectCard project={project} href={`/projects/${project.id}`} />
       </ul>
+      <ExportForm projectId={project.id} user={user} />
       <div className="row wrap">
-        <a className="button" href={`/api/projects/${project.id}/export/coco`} download data-testid="export">
-          {t('project.export')}
-        </a>
         {user.role !== 'client' && (
           <>
             <Link to={`/projects/${project.id}/quality`} className="button">

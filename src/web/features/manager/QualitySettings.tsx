@@ -18,6 +18,9 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
+    const contradiction = t('settings.thresholdsContradict', { warn: warnPct, suspend: suspendPct });
+    // Said before sending; the server refuses the same pair (400 thresholds_contradict).
+    if (Number(suspendPct) > Number(warnPct)) return setMessage(contradiction);
     try {
       await api('PATCH', `/api/projects/${project.id}`, {
         goldRate: Number(goldPct) / 100,
@@ -32,7 +35,8 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
       setMessage(t('settings.saved'));
       onSaved();
     } catch (err) {
-      setMessage(err instanceof ApiError ? err.message : String(err));
+      if (err instanceof ApiError && err.id === 'thresholds_contradict') setMessage(contradiction);
+      else setMessage(err instanceof ApiError ? err.message : String(err));
     }
   };
 
@@ -80,7 +84,11 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
         <button className="primary" type="submit">
           {t('settings.save')}
         </button>
-        {message && <span className="small">{message}</span>}
+        {message && (
+          <span className="small" data-testid="settings-message">
+            {message}
+          </span>
+        )}
       </div>
     </form>
   );
