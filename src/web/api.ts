@@ -47,6 +47,8 @@ export interface User {
   display_name: string;
   role: Role;
   locale: string;
+  /** 1 after a reset: this session may only set a new password. */
+  must_change_password?: number;
 }
 export interface Progress {
   items: number;

@@ -91,7 +91,8 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     const w1 = await t.newUser('w1', 'worker');
     const w2 = await t.newUser('w2', 'worker');
     const accepted: number[] = [];
-    for (const w of [w1, w2, w1, w2, w1, w2]) accepted.push((await submitOne(w, project.id, face5Answer(), 60_000))!.annotationId);
+    for (const w of [w1, w2, w1, w2, w1, w2])
+      accepted.push((await submitOne(w, project.id, face5Answer(), 60_000))!.annotationId);
 
     // Overlap 1: each answer is its item's final consensus, accepted and paid at submit.
     // Now every other acceptance path at once, several times over, on the same answers.
@@ -109,9 +110,17 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       const e = await entriesOf(id);
       expect(e.map((x) => [x.kind, x.amount_fen])).toEqual([['earning', 25]]);
     }
-    const earnings = await t.ctx.db.selectFrom('ledger_entries').select('annotation_id').where('kind', '=', 'earning').execute();
+    const earnings = await t.ctx.db
+      .selectFrom('ledger_entries')
+      .select('annotation_id')
+      .where('kind', '=', 'earning')
+      .execute();
     expect(earnings.length).toBe(6);
-    const acceptedRows = await t.ctx.db.selectFrom('annotations').select('id').where('accepted_at', 'is not', null).execute();
+    const acceptedRows = await t.ctx.db
+      .selectFrom('annotations')
+      .select('id')
+      .where('accepted_at', 'is not', null)
+      .execute();
     expect(acceptedRows.map((r) => r.id).sort()).toEqual([...accepted].sort());
 
     // A second earning for one answer is refused by the database itself.
@@ -189,7 +198,12 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     expect(r.statusCode).toBe(200);
     expect(await entriesOf(rejected)).toEqual([]);
     const aPage = (await inject('GET', '/api/me/earnings', a.headers)).json();
-    expect(aPage.history[0]).toMatchObject({ annotationId: rejected, status: 'rejected', reason: 'wrong_points', amountFen: 0 });
+    expect(aPage.history[0]).toMatchObject({
+      annotationId: rejected,
+      status: 'rejected',
+      reason: 'wrong_points',
+      amountFen: 0,
+    });
 
     // Accepted by consensus, then rejected by a reviewer: one reversal, however often it is asked.
     const project = await t.newProject(manager.headers, { overlap: 1, pieceRateFen: 30 });
@@ -200,7 +214,10 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     expect(await sumOf(w.id)).toBe(60);
     const tries = await Promise.all(
       [0, 1, 2].map(() =>
-        inject('POST', `/api/annotations/${reversed}/review`, reviewer.headers, { verdict: 'reject', reasonCode: 'careless' }),
+        inject('POST', `/api/annotations/${reversed}/review`, reviewer.headers, {
+          verdict: 'reject',
+          reasonCode: 'careless',
+        }),
       ),
     );
     expect(tries.map((x) => x.statusCode).sort()).toEqual([200, 409, 409]);
@@ -216,7 +233,9 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     expect(await sumOf(w.id)).toBe(30);
     // A rejected answer is not accepted again by any path.
     const row = (await t.ctx.repos.projects.get(project.id))!;
-    expect(await withTx(t.ctx.db, (trx) => acceptanceFor(t.ctx.db).accept(trx, row, reversed, 'review', t.clock.now()))).toBe(false);
+    expect(
+      await withTx(t.ctx.db, (trx) => acceptanceFor(t.ctx.db).accept(trx, row, reversed, 'review', t.clock.now())),
+    ).toBe(false);
     expect(await entriesOf(reversed)).toHaveLength(2);
     const page = (await inject('GET', '/api/me/earnings', w.headers)).json();
     const byId = new Map(page.history.map((h: { annotationId: number }) => [h.annotationId, h]));
@@ -225,10 +244,12 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     expect(page.balanceFen).toBe(30);
 
     // The ledger is append-only: the database refuses edits and deletions.
-    await expect(t.ctx.db.updateTable('ledger_entries').set({ amount_fen: 0 }).where('id', '=', entries[0].id).execute()).rejects.toThrow(
+    await expect(
+      t.ctx.db.updateTable('ledger_entries').set({ amount_fen: 0 }).where('id', '=', entries[0].id).execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(t.ctx.db.deleteFrom('ledger_entries').where('id', '=', entries[1].id).execute()).rejects.toThrow(
       /append-only/,
     );
-    await expect(t.ctx.db.deleteFrom('ledger_entries').where('id', '=', entries[1].id).execute()).rejects.toThrow(/append-only/);
   });
 
   it('reverses the pay of answers a suspension discards, and pays passing gold', async () => {
@@ -243,7 +264,9 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     const items = await t.addImages(manager.headers, project.id, 6);
     const golds = new Set(items.slice(0, 2).map((i) => i.id));
     for (const id of golds) {
-      expect((await inject('PUT', `/api/items/${id}/gold`, manager.headers, { data: face5Answer() })).statusCode).toBe(200);
+      expect((await inject('PUT', `/api/items/${id}/gold`, manager.headers, { data: face5Answer() })).statusCode).toBe(
+        200,
+      );
     }
     const w = await t.newUser('w1', 'worker');
     const done: { id: number; gold: boolean; good: boolean }[] = [];
@@ -330,7 +353,11 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
         })
         .execute(),
     ).rejects.toThrow(/closed/);
-    const payout = await inject('POST', '/api/pay/payouts', manager.headers, { workerId: w.id, amountFen: 1, period: '2026-11' });
+    const payout = await inject('POST', '/api/pay/payouts', manager.headers, {
+      workerId: w.id,
+      amountFen: 1,
+      period: '2026-11',
+    });
     expect(payout.statusCode).toBe(409);
     expect(payout.json().error.id).toBe('period_closed');
     const after = (await inject('GET', '/api/pay/payroll?period=2026-11', manager.headers)).json();
@@ -409,7 +436,9 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       belowMinimum: false,
     });
     // The default local minimum (¥20/h) is met; a base where it is ¥40/h sees her flagged.
-    expect((await inject('PUT', '/api/pay/settings', manager.headers, { minHourlyWageFen: 4000 })).statusCode).toBe(200);
+    expect((await inject('PUT', '/api/pay/settings', manager.headers, { minHourlyWageFen: 4000 })).statusCode).toBe(
+      200,
+    );
     const fair = (await inject('GET', '/api/pay/fair-pay?period=2026-11', manager.headers)).json();
     expect(fair.minHourlyWageFen).toBe(4000);
     expect(fair.below.map((r: { workerId: number }) => r.workerId)).toEqual([w.id]);
@@ -423,8 +452,13 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     const w2 = await t.newUser('w2', 'worker');
     await t.ctx.db.updateTable('users').set({ display_name: '=HYPERLINK("x")' }).where('id', '=', w2.id).execute();
     for (const w of [w1, w1, w1, w2, w2]) await submitOne(w, project.id, face5Answer(), 90_000);
-    const ids = (await t.ctx.db.selectFrom('annotations').select('id').where('worker_id', '=', w2.id).execute()).map((r) => r.id);
-    await inject('POST', `/api/annotations/${ids[0]}/review`, reviewer.headers, { verdict: 'reject', reasonCode: 'other' });
+    const ids = (await t.ctx.db.selectFrom('annotations').select('id').where('worker_id', '=', w2.id).execute()).map(
+      (r) => r.id,
+    );
+    await inject('POST', `/api/annotations/${ids[0]}/review`, reviewer.headers, {
+      verdict: 'reject',
+      reasonCode: 'other',
+    });
 
     const tooMuch = await inject('POST', '/api/pay/payouts', manager.headers, { workerId: w1.id, amountFen: 370 });
     expect(tooMuch.statusCode).toBe(409);
@@ -495,7 +529,12 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     await t.addImages(manager.headers, project.id, 1);
     const w = await t.newUser('w1', 'worker');
     await submitOne(w, project.id);
-    for (const url of ['/api/pay/payroll', '/api/pay/periods', `/api/pay/workers/${w.id}/ledger`, '/api/pay/fair-pay']) {
+    for (const url of [
+      '/api/pay/payroll',
+      '/api/pay/periods',
+      `/api/pay/workers/${w.id}/ledger`,
+      '/api/pay/fair-pay',
+    ]) {
       const res = await inject('GET', url, w.headers);
       expect(res.statusCode, url).toBe(403);
       expect(res.json().error.id).toBe('role_not_allowed');
@@ -506,7 +545,9 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     const foreign = await inject('GET', `/api/pay/workers/${w.id}/ledger`, m2.headers);
     expect(foreign.statusCode).toBe(404);
     expect(foreign.json().error.id).toBe('worker_not_found');
-    expect((await inject('POST', '/api/pay/payouts', m2.headers, { workerId: w.id, amountFen: 1 })).statusCode).toBe(404);
+    expect((await inject('POST', '/api/pay/payouts', m2.headers, { workerId: w.id, amountFen: 1 })).statusCode).toBe(
+      404,
+    );
     expect((await inject('GET', '/api/pay/payroll', m2.headers)).json().rows).toEqual([]);
     expect((await inject('GET', `/api/projects/${project.id}/pay`, m2.headers)).statusCode).toBe(404);
   });

@@ -25,8 +25,12 @@ describe.each(dialects)('people on %s', (dialect) => {
   });
   afterEach(async () => t.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, headers: Headers, payload?: unknown) =>
-    t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    headers: Headers,
+    payload?: unknown,
+  ) => t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
   const login = async (username: string, password: string) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
     const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -288,10 +292,12 @@ describe.each(dialects)('people on %s', (dialect) => {
     const on = await call('POST', `/api/people/${added.person.id}/enable`, manager.headers);
     expect(on.json()).toMatchObject({ disabled: false, endDate: null });
     expect((await login('w0001', 'her own pass')).res.statusCode).toBe(200);
-    const fields = (await call('GET', `/api/people/${added.person.id}`, manager.headers)).json().changes.map(
-      (c: { field: string; newValue: string | null }) => `${c.field}=${c.newValue}`,
+    const fields = (await call('GET', `/api/people/${added.person.id}`, manager.headers))
+      .json()
+      .changes.map((c: { field: string; newValue: string | null }) => `${c.field}=${c.newValue}`);
+    expect(fields).toEqual(
+      expect.arrayContaining(['disabled=1', 'end_date=2026-11-29', 'disabled=0', 'end_date=null']),
     );
-    expect(fields).toEqual(expect.arrayContaining(['disabled=1', 'end_date=2026-11-29', 'disabled=0', 'end_date=null']));
   });
 
   it('logs every profile change with who and when', async () => {
@@ -431,7 +437,10 @@ describe.each(dialects)('people on %s', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().username).toBe('w0001');
     const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-    expect((await call('GET', '/api/me', { cookie })).json().user).toMatchObject({ role: 'worker', display_name: '新人' });
+    expect((await call('GET', '/api/me', { cookie })).json().user).toMatchObject({
+      role: 'worker',
+      display_name: '新人',
+    });
     const person = (await call('GET', '/api/people', manager.headers)).json().people[0];
     expect(person).toMatchObject({ teamId: team.id, household: 'none', consentNamed: true, mustChangePassword: false });
 
@@ -446,7 +455,11 @@ describe.each(dialects)('people on %s', (dialect) => {
 
     const withdrawn = (await call('POST', '/api/invitations', manager.headers, {})).json();
     expect((await call('DELETE', `/api/invitations/${withdrawn.id}`, manager.headers)).statusCode).toBe(200);
-    const revoked = await t.app.inject({ method: 'POST', url: '/api/signup', payload: { ...body, code: withdrawn.code } });
+    const revoked = await t.app.inject({
+      method: 'POST',
+      url: '/api/signup',
+      payload: { ...body, code: withdrawn.code },
+    });
     expect(revoked.json().error.id).toBe('invitation_revoked');
 
     const unknown = await t.app.inject({ method: 'POST', url: '/api/signup', payload: { ...body, code: 'ZZZZ-ZZZZ' } });

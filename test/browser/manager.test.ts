@@ -86,10 +86,27 @@ describe.skipIf(!hasBrowser)('manager console in Chromium', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'console-item.png') });
 
     await page.goto(`${base}/projects/${projectId}`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
-    const coco = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+    const download = async () => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
+      return JSON.parse(fs.readFileSync((await d.path())!, 'utf8'));
+    };
+    // The final dataset: no image has its two answers yet, so nothing is finished.
+    const final = await download();
+    expect(final.info.shugu).toEqual({ mode: 'final', unfinished: 'omit', includeGold: false });
+    expect(final.images).toEqual([]);
+    // Unfinished images listed without annotations.
+    await page.selectOption('[data-testid=export-form] select[name=unfinished]', 'empty');
+    const listed = await download();
+    expect(listed.images).toHaveLength(3);
+    expect(listed.annotations).toEqual([]);
+    // The audit: every image and every answer, with its status.
+    await page.selectOption('[data-testid=export-form] select[name=mode]', 'all');
+    await page.check('[data-testid=export-form] input[name=includeGold]');
+    const coco = await download();
+    expect(coco.info.shugu).toEqual({ mode: 'all', unfinished: 'listed', includeGold: true });
     expect(coco.images).toHaveLength(3);
     expect(coco.annotations).toHaveLength(1);
+    expect(coco.annotations[0]).toMatchObject({ shugu_status: 'submitted', shugu_worker_id: worker.id });
     expect(coco.annotations[0].keypoints).toHaveLength(68 * 3);
     expect(coco.categories[0].keypoints).toHaveLength(68);
     await page.close();

@@ -28,7 +28,12 @@ export function formatYuan(fen: number): string {
  * @example yuanToFen('12.3') // → 1230
  */
 export function yuanToFen(text: string): number | null {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text.trim().replace(/^[¥￥]/, '').replace(/,/g, ''));
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(
+    text
+      .trim()
+      .replace(/^[¥￥]/, '')
+      .replace(/,/g, ''),
+  );
   if (!m) return null;
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }

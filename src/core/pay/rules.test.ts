@@ -49,9 +49,10 @@ describe('hourly floor', () => {
     expect(floorTopUpFen(0, 20 * 60_000, 2000)).toBe(667);
   });
   it('lets the floor top up piece pay plus bonus, not swallow the bonus', () => {
-    expect(
-      settle({ pieceFen: 1000, accuracy: 0.95, activeMs: MS_PER_HOUR, tiers, floorFenPerHour: 2000 }),
-    ).toEqual({ bonusFen: 200, floorTopUpFen: 800 });
+    expect(settle({ pieceFen: 1000, accuracy: 0.95, activeMs: MS_PER_HOUR, tiers, floorFenPerHour: 2000 })).toEqual({
+      bonusFen: 200,
+      floorTopUpFen: 800,
+    });
     expect(settle({ pieceFen: 3000, accuracy: 0.5, activeMs: MS_PER_HOUR, tiers, floorFenPerHour: 2000 })).toEqual({
       bonusFen: 0,
       floorTopUpFen: 0,

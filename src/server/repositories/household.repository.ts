@@ -33,7 +33,12 @@ export class HouseholdRepository {
 
   /** Whether anyone, in any organisation, holds the code: such a code is never deleted. */
   async inUse(code: string): Promise<boolean> {
-    const row = await this.db.selectFrom('users').select('id').where('household', '=', code).limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('household', '=', code)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -8,7 +8,9 @@ import type { Database } from '../db/types.js';
  * more than the item's lease, so a client that claims a day on one face cannot buy
  * itself an hourly floor.
  */
-function cappedActiveMs(eb: ExpressionBuilder<Database & { a: Database['annotations']; p: Database['projects'] }, any>) {
+function cappedActiveMs(
+  eb: ExpressionBuilder<Database & { a: Database['annotations']; p: Database['projects'] }, any>,
+) {
   return sql<number>`case when ${eb.ref('a.active_ms')} > ${eb.ref('p.lease_seconds')} * 1000
     then ${eb.ref('p.lease_seconds')} * 1000 else ${eb.ref('a.active_ms')} end`;
 }
@@ -224,7 +226,11 @@ export class PayrollRepository {
       const { rows } = await sql<{ template_id: string; level: number; certified_at: number }>`
         select template_id, level, certified_at from certifications
         where user_id = ${userId} and status = 'active' order by certified_at desc`.execute(this.db);
-      return rows.map((r) => ({ templateId: r.template_id, level: Number(r.level), certifiedAt: Number(r.certified_at) }));
+      return rows.map((r) => ({
+        templateId: r.template_id,
+        level: Number(r.level),
+        certifiedAt: Number(r.certified_at),
+      }));
     } catch (err) {
       if (/no such table|does not exist/.test((err as Error).message)) return null;
       throw err;

@@ -33,10 +33,14 @@ export class ReportRepository {
         'users.village',
         'users.start_date',
         'users.end_date',
+        // Her first stored answer, found through the (worker_id, id) index rather than by
+        // scanning all her answers for the smallest time: answers are stored as they come.
         eb
           .selectFrom('annotations')
-          .select((a) => a.fn.min('annotations.created_at').as('first'))
+          .select('annotations.created_at')
           .whereRef('annotations.worker_id', '=', 'users.id')
+          .orderBy('annotations.id')
+          .limit(1)
           .as('first_activity_at'),
       ])
       .where('users.org_id', '=', orgId)

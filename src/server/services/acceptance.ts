@@ -53,7 +53,8 @@ export class AnswerAcceptance {
       .updateTable('annotations')
       .set({
         accepted_at: sql`coalesce(accepted_at, ${now})`,
-        accuracy: accuracy === null ? sql`accuracy` : sql`case when accepted_at is null then ${accuracy} else accuracy end`,
+        accuracy:
+          accuracy === null ? sql`accuracy` : sql`case when accepted_at is null then ${accuracy} else accuracy end`,
       })
       .where('id', '=', annotationId)
       .where('status', '!=', 'rejected')

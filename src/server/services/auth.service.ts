@@ -72,7 +72,11 @@ export class AuthService {
     const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
     if (!user || !ok || user.disabled) throw unauthorized('Wrong user name or password.');
     if (user.must_change_password && (await this.users.expiredOneTimeCode(user.id, now))) {
-      throw new AppError(401, 'one_time_code_expired', 'This one-time code has expired; ask your manager for a new one.');
+      throw new AppError(
+        401,
+        'one_time_code_expired',
+        'This one-time code has expired; ask your manager for a new one.',
+      );
     }
     await this.failures.clear(username, address);
     const token = newToken();

@@ -94,9 +94,9 @@ export class CohortImportService {
     }
     const sources: CohortSource[] = sheet.rows.map((r) => ({
       line: r.line,
-      cells: Object.fromEntries(
-        columns.flatMap((k, i) => (k ? [[k, r.cells[i] ?? '']] : [])),
-      ) as Partial<Record<CohortKey, string>>,
+      cells: Object.fromEntries(columns.flatMap((k, i) => (k ? [[k, r.cells[i] ?? '']] : []))) as Partial<
+        Record<CohortKey, string>
+      >,
     }));
     const wanted = [...new Set(sources.map((s) => s.cells.username?.trim()).filter((u): u is string => !!u))];
     const [statuses, takenUsernames, knownPhones, teams] = await Promise.all([

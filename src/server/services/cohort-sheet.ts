@@ -104,8 +104,13 @@ function cellText(v: ExcelJS.CellValue): string {
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return v.trim();
-  if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
-  if ('formula' in v || 'sharedFormula' in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+  if ('richText' in v)
+    return v.richText
+      .map((r) => r.text)
+      .join('')
+      .trim();
+  if ('formula' in v || 'sharedFormula' in v)
+    return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
   if ('text' in v) return String(v.text).trim();
   return '';
 }

@@ -70,7 +70,8 @@ export class EarningsService {
         amountFen: Number(r.amount_fen ?? 0),
       })),
       /** Null until the training tables exist. */
-      certifications: certifications?.map((c) => ({ ...c, certifiedAt: new Date(c.certifiedAt).toISOString() })) ?? null,
+      certifications:
+        certifications?.map((c) => ({ ...c, certifiedAt: new Date(c.certifiedAt).toISOString() })) ?? null,
       practise,
     };
   }

@@ -135,6 +135,8 @@ export class LearnerService {
       nextId: all[i + 1]?.id ?? null,
       template: courseTemplate(course),
       courseTitle: course.title,
+      /** The reference was made by a model (the demo's): the page says so. */
+      modelMade: item.source === 'model',
     };
   }
 

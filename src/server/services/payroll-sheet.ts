@@ -28,16 +28,36 @@ export const PAYROLL_COLUMNS: Column[] = [
   { header: '用户名 Username', kind: 'text', value: (r) => r.username },
   { header: '验收件数 Items accepted', kind: 'int', value: (r) => r.itemsAccepted, total: (t) => t.itemsAccepted },
   { header: '计件收入（分）Gross (fen)', kind: 'int', value: (r) => r.grossFen, total: (t) => t.grossFen },
-  { header: '计件收入（元）Gross (yuan)', kind: 'yuan', value: (r) => yuan(r.grossFen), total: (t) => yuan(t.grossFen) },
+  {
+    header: '计件收入（元）Gross (yuan)',
+    kind: 'yuan',
+    value: (r) => yuan(r.grossFen),
+    total: (t) => yuan(t.grossFen),
+  },
   { header: '奖金（分）Bonus (fen)', kind: 'int', value: (r) => r.bonusFen, total: (t) => t.bonusFen },
-  { header: '保底补足（分）Floor top-up (fen)', kind: 'int', value: (r) => r.floorTopUpFen, total: (t) => t.floorTopUpFen },
+  {
+    header: '保底补足（分）Floor top-up (fen)',
+    kind: 'int',
+    value: (r) => r.floorTopUpFen,
+    total: (t) => t.floorTopUpFen,
+  },
   { header: '冲销（分）Reversals (fen)', kind: 'int', value: (r) => r.reversalsFen, total: (t) => t.reversalsFen },
-  { header: '调整（分）Adjustments (fen)', kind: 'int', value: (r) => r.adjustmentsFen, total: (t) => t.adjustmentsFen },
+  {
+    header: '调整（分）Adjustments (fen)',
+    kind: 'int',
+    value: (r) => r.adjustmentsFen,
+    total: (t) => t.adjustmentsFen,
+  },
   { header: '本期应得（分）Net (fen)', kind: 'int', value: (r) => r.netFen, total: (t) => t.netFen },
   { header: '本期应得（元）Net (yuan)', kind: 'yuan', value: (r) => yuan(r.netFen), total: (t) => yuan(t.netFen) },
   { header: '已发放（分）Paid out (fen)', kind: 'int', value: (r) => r.payoutsFen, total: (t) => t.payoutsFen },
   { header: '余额（分）Balance (fen)', kind: 'int', value: (r) => r.balanceFen, total: (t) => t.balanceFen },
-  { header: '余额（元）Balance (yuan)', kind: 'yuan', value: (r) => yuan(r.balanceFen), total: (t) => yuan(t.balanceFen) },
+  {
+    header: '余额（元）Balance (yuan)',
+    kind: 'yuan',
+    value: (r) => yuan(r.balanceFen),
+    total: (t) => yuan(t.balanceFen),
+  },
   { header: '有效工时（小时）Active hours', kind: 'hours', value: (r) => r.activeHours, total: (t) => t.activeHours },
   {
     header: '实际时薪（元/小时）Effective hourly (yuan)',
@@ -86,7 +106,9 @@ export async function payrollXlsx(payroll: Payroll, created: Date): Promise<Buff
   const sheet = workbook.addWorksheet(PAYROLL_SHEET);
   sheet.addRow(PAYROLL_COLUMNS.map((c) => c.header)).font = { bold: true };
   for (const r of payroll.rows) sheet.addRow(PAYROLL_COLUMNS.map((c) => c.value(r)));
-  const totals = sheet.addRow(PAYROLL_COLUMNS.map((c, i) => (i === 0 ? '合计 Total' : (c.total?.(payroll.totals) ?? null))));
+  const totals = sheet.addRow(
+    PAYROLL_COLUMNS.map((c, i) => (i === 0 ? '合计 Total' : (c.total?.(payroll.totals) ?? null))),
+  );
   totals.font = { bold: true };
   PAYROLL_COLUMNS.forEach((c, i) => {
     const col = sheet.getColumn(i + 1);

@@ -122,7 +122,11 @@ export class PeopleService {
         teamId: body.teamId ?? null,
       },
     ]);
-    return { person: personView((await this.people.get(created.id))!), code: created.code, expiresAt: created.expiresAt };
+    return {
+      person: personView((await this.people.get(created.id))!),
+      code: created.code,
+      expiresAt: created.expiresAt,
+    };
   }
 
   /**
@@ -294,7 +298,13 @@ export class PeopleService {
         { user_id: id, changed_by: actor.id, field: 'password', old_value: null, new_value: 'reset', at: now },
       ]);
     });
-    return { id, username: p.username, displayName: p.display_name, code, expiresAt: new Date(expiresAt).toISOString() };
+    return {
+      id,
+      username: p.username,
+      displayName: p.display_name,
+      code,
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
 
   /**
@@ -395,6 +405,7 @@ export class PeopleService {
 /** argon2id costs ~20 MiB and tens of ms each; four at a time use libuv's pool without flooding memory. */
 async function hashAll(secrets: string[]): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < secrets.length; i += 4) out.push(...(await Promise.all(secrets.slice(i, i + 4).map(hashPassword))));
+  for (let i = 0; i < secrets.length; i += 4)
+    out.push(...(await Promise.all(secrets.slice(i, i + 4).map(hashPassword))));
   return out;
 }

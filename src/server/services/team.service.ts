@@ -177,7 +177,12 @@ export class TeamService {
     return this.teams.projectsOfTeam(teamId);
   }
 
-  private logTeamMoves(trx: Executor, actor: Actor, people: { id: number; team_id: number | null }[], to: number | null) {
+  private logTeamMoves(
+    trx: Executor,
+    actor: Actor,
+    people: { id: number; team_id: number | null }[],
+    to: number | null,
+  ) {
     const now = this.clock.now();
     return this.people.logChanges(
       trx,

@@ -8,7 +8,12 @@ import { GoldEditorPage } from '../features/manager/GoldEditorPage';
 import { QualityPage } from '../features/quality/QualityPage';
 import { ReviewPage } from '../features/quality/ReviewPage';
 import { EmploymentReport } from '../features/reports/EmploymentReport';
+import { PeoplePage, peopleTabOf } from '../features/people/PeoplePage';
+import { SetPasswordPage } from '../features/people/SetPasswordPage';
+import { SignupPage } from '../features/people/SignupPage';
 import { WorkerHome } from '../features/worker/WorkerHome';
+import { EarningsPage } from '../features/pay/EarningsPage';
+import { PayPage } from '../features/pay/PayPage';
 import { Workspace } from '../features/worker/Workspace';
 import { useI18n } from '../i18n';
 import { Link, match, navigate, usePath } from './router';
@@ -35,7 +40,12 @@ export function App() {
   }, []);
 
   if (user === undefined) return <div className="center muted">{t('app.loading')}</div>;
+  if (user === null && match('/signup', path)) {
+    return <SignupPage onLogin={(u) => (setUser(u), navigate('/', true))} />;
+  }
   if (user === null) return <LoginPage onLogin={(u) => setUser(u)} />;
+  // A session opened with a one-time code can do nothing but choose a password.
+  if (user.must_change_password) return <SetPasswordPage user={user} onDone={setUser} onLogout={logout} />;
 
   let work;
   if ((work = match('/work/:projectId', path)) && user.role === 'worker') {
@@ -43,7 +53,8 @@ export function App() {
   }
   let page: React.ReactNode;
   let m;
-  if (user.role === 'worker') page = <WorkerHome user={user} />;
+  if (user.role === 'worker' && match('/me/earnings', path)) page = <EarningsPage />;
+  else if (user.role === 'worker') page = <WorkerHome user={user} />;
   else if ((m = match('/projects/:id/items/:itemId/gold', path)) && user.role !== 'client')
     return <GoldEditorPage projectId={Number(m.id)} itemId={Number(m.itemId)} />;
   else if ((m = match('/projects/:id/items/:itemId', path)))
@@ -51,8 +62,11 @@ export function App() {
   else if ((m = match('/projects/:id/quality', path))) page = <QualityPage projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id/review', path))) page = <ReviewPage projectId={Number(m.id)} />;
   else if ((m = match('/projects/:id', path))) page = <ProjectPage projectId={Number(m.id)} user={user} />;
+  else if (match('/pay', path) && (user.role === 'admin' || user.role === 'manager')) page = <PayPage />;
   else if (match('/reports/employment', path) && (user.role === 'admin' || user.role === 'manager'))
     page = <EmploymentReport />;
+  else if (peopleTabOf(path) && (user.role === 'admin' || user.role === 'manager'))
+    page = <PeoplePage tab={peopleTabOf(path)!} user={user} />;
   else page = <ProjectsPage user={user} />;
   return (
     <div className="shell">
@@ -70,6 +84,9 @@ export function Header({ user, onLogout }: { user: User; onLogout: () => void })
         <span className="brand-mark">●</span> {t('app.name')} <small>{t('app.tagline')}</small>
       </Link>
       {(user.role === 'admin' || user.role === 'manager') && <Link to="/reports/employment">{t('report.nav')}</Link>}
+      {(user.role === 'admin' || user.role === 'manager') && <Link to="/workers">{t('people.nav')}</Link>}
+      {(user.role === 'admin' || user.role === 'manager') && <Link to="/pay">{t('pay.nav')}</Link>}
+      {user.role === 'worker' && <Link to="/me/earnings">{t('pay.navEarnings')}</Link>}
       <span className="spacer" />
       <span className="who">
         {user.display_name} · {t(`role.${user.role}`)}

@@ -33,7 +33,8 @@ export const peopleZhCN = {
   'people.usernameAuto': '留空自动生成（如 w0001）',
   'people.awaitingPassword': '待设置密码',
   'people.reset': '重置密码',
-  'people.resetExplain': '将为 {name} 生成一次性密码，她现在的密码和已登录的设备会立即失效。请把一次性密码当面或电话告诉她，她首次登录后要自己设置新密码。',
+  'people.resetExplain':
+    '将为 {name} 生成一次性密码，她现在的密码和已登录的设备会立即失效。请把一次性密码当面或电话告诉她，她首次登录后要自己设置新密码。',
   'people.resetConfirm': '生成一次性密码',
   'people.disable': '停用',
   'people.enable': '恢复',
@@ -57,7 +58,8 @@ export const peopleZhCN = {
   'people.codes.code': '一次性密码',
   'people.codes.expires': '有效期至',
   'people.codes.once': '一次性密码只显示这一次，请现在打印或抄下来。',
-  'people.codes.howto': '登录时用户名填上面的用户名，密码填一次性密码；登录后按提示设置自己的密码。一次性密码 72 小时内有效。',
+  'people.codes.howto':
+    '登录时用户名填上面的用户名，密码填一次性密码；登录后按提示设置自己的密码。一次性密码 72 小时内有效。',
   'people.codes.print': '打印',
   'people.import.title': '批量导入',
   'people.import.explain': '上传 .xlsx 或 .csv 表格。先预览：每一行有问题都会标出来，确认前不会创建任何账号。',
@@ -115,7 +117,8 @@ export const peopleZhCN = {
   'people.assign.closed': '只分配给 {teams} 个班组和 {n} 名人员。',
   'people.assign.openAll': '取消分配（对全部开放）',
   'people.assign.saved': '分配已保存',
-  'people.invite.explain': '邀请码用于自助注册：把链接或邀请码发给要加入的人，她自己填写信息并设置密码。户籍类别由项目经理核实后填写。',
+  'people.invite.explain':
+    '邀请码用于自助注册：把链接或邀请码发给要加入的人，她自己填写信息并设置密码。户籍类别由项目经理核实后填写。',
   'people.invite.days': '有效天数',
   'people.invite.maxUses': '最多使用次数',
   'people.invite.create': '生成邀请码',

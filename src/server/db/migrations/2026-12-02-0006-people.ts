@@ -22,7 +22,13 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
   await db
     .insertInto('household_statuses')
     .values([
-      { code: 'registered_poor', label_zh: '建档立卡贫困户', label_en: 'Registered poor household', sort: 10, active: 1 },
+      {
+        code: 'registered_poor',
+        label_zh: '建档立卡贫困户',
+        label_en: 'Registered poor household',
+        sort: 10,
+        active: 1,
+      },
       { code: 'lifted', label_zh: '脱贫户', label_en: 'Lifted out of poverty (still registered)', sort: 20, active: 1 },
       { code: 'monitored', label_zh: '防止返贫监测对象', label_en: 'Monitored household', sort: 30, active: 1 },
       { code: 'none', label_zh: '一般户', label_en: 'None', sort: 90, active: 1 },

@@ -85,15 +85,20 @@ export const peopleRoutes =
       { schema: { tags: ['people'], consumes: ['multipart/form-data'] } },
       async (request) => s.cohorts.preview(actorOf(request), await sheetOf(request)),
     );
-    app.post('/people/import', { schema: { tags: ['people'], consumes: ['multipart/form-data'] } }, async (request, reply) =>
-      reply.status(201).send(await s.cohorts.confirm(actorOf(request), await sheetOf(request))),
+    app.post(
+      '/people/import',
+      { schema: { tags: ['people'], consumes: ['multipart/form-data'] } },
+      async (request, reply) =>
+        reply.status(201).send(await s.cohorts.confirm(actorOf(request), await sheetOf(request))),
     );
 
     app.get('/household-statuses', { schema: { tags: ['people'] } }, async (request) => ({
       statuses: await s.households.list(actorOf(request)),
     }));
-    app.post('/household-statuses', { schema: { tags: ['people'], body: householdStatusBody } }, async (request, reply) =>
-      reply.status(201).send(await s.households.create(actorOf(request), request.body)),
+    app.post(
+      '/household-statuses',
+      { schema: { tags: ['people'], body: householdStatusBody } },
+      async (request, reply) => reply.status(201).send(await s.households.create(actorOf(request), request.body)),
     );
     app.patch(
       '/household-statuses/:code',

@@ -99,7 +99,12 @@ export function PayPage() {
           <form onSubmit={saveMinWage} className="pay-toolbar">
             <label>
               {t('pay.minWage')}{' '}
-              <input value={minWage} onChange={(e) => setMinWage(e.target.value)} inputMode="decimal" style={{ width: 90 }} />
+              <input
+                value={minWage}
+                onChange={(e) => setMinWage(e.target.value)}
+                inputMode="decimal"
+                style={{ width: 90 }}
+              />
             </label>
             <button>{t('pay.save')}</button>
             <span className="muted small">{t('pay.minWageNote')}</span>

@@ -21,7 +21,12 @@ export function PayoutForm({ row, onDone }: { row: PayrollRow; onDone: (recorded
     if (fen === null || fen <= 0) return setError(t('pay.badAmount'));
     setBusy(true);
     try {
-      await api('POST', '/api/pay/payouts', { workerId: row.workerId, amountFen: fen, key, note: note.trim() || undefined });
+      await api('POST', '/api/pay/payouts', {
+        workerId: row.workerId,
+        amountFen: fen,
+        key,
+        note: note.trim() || undefined,
+      });
       onDone(true);
     } catch (err) {
       setError(
@@ -39,7 +44,12 @@ export function PayoutForm({ row, onDone }: { row: PayrollRow; onDone: (recorded
       <p className="muted">{t('pay.balanceIs', { balance: formatYuan(row.balanceFen) })}</p>
       <label>
         {t('pay.amountYuan')}{' '}
-        <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" data-testid="payout-amount" />
+        <input
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          inputMode="decimal"
+          data-testid="payout-amount"
+        />
       </label>{' '}
       <label>
         {t('pay.note')} <input value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />

@@ -45,7 +45,12 @@ export function ProjectPaySettings() {
       return setMessage({ ok: false, text: t('pay.badAmount') });
     }
     try {
-      await api('PUT', `/api/projects/${projectId}/pay`, { pieceRateFen, hourlyFloorFen, acceptOks, bonusTiers: form.tiers });
+      await api('PUT', `/api/projects/${projectId}/pay`, {
+        pieceRateFen,
+        hourlyFloorFen,
+        acceptOks,
+        bonusTiers: form.tiers,
+      });
       setMessage({ ok: true, text: t('pay.saved') });
     } catch (err) {
       setMessage({ ok: false, text: t('error.generic', { message: (err as Error).message }) });
@@ -106,7 +111,11 @@ export function ProjectPaySettings() {
             style={{ width: 70 }}
           />
           %{' '}
-          <button type="button" className="link" onClick={() => setForm({ ...form, tiers: form.tiers.filter((_, k) => k !== i) })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setForm({ ...form, tiers: form.tiers.filter((_, k) => k !== i) })}
+          >
             {t('pay.remove')}
           </button>
         </p>

@@ -5,7 +5,15 @@ import { useI18n } from '../../i18n';
 import type { WorkerLedger } from './pay-api';
 
 /** Every ledger entry of one worker in a period, newest first, with her balance. */
-export function WorkerLedgerPanel({ workerId, period, onClose }: { workerId: number; period: string; onClose: () => void }) {
+export function WorkerLedgerPanel({
+  workerId,
+  period,
+  onClose,
+}: {
+  workerId: number;
+  period: string;
+  onClose: () => void;
+}) {
   const { t } = useI18n();
   const [ledger, setLedger] = useState<WorkerLedger | null>(null);
   const [error, setError] = useState<string | null>(null);

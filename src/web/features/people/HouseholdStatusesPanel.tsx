@@ -55,16 +55,24 @@ export function HouseholdStatusesPanel({ user }: { user: User }) {
                 {admin ? (
                   <>
                     <td>
-                      <input defaultValue={h.labelZh} onBlur={(e) => e.target.value !== h.labelZh && patch(h.code, { labelZh: e.target.value })} />
+                      <input
+                        defaultValue={h.labelZh}
+                        onBlur={(e) => e.target.value !== h.labelZh && patch(h.code, { labelZh: e.target.value })}
+                      />
                     </td>
                     <td>
-                      <input defaultValue={h.labelEn} onBlur={(e) => e.target.value !== h.labelEn && patch(h.code, { labelEn: e.target.value })} />
+                      <input
+                        defaultValue={h.labelEn}
+                        onBlur={(e) => e.target.value !== h.labelEn && patch(h.code, { labelEn: e.target.value })}
+                      />
                     </td>
                     <td>
                       <input
                         type="number"
                         defaultValue={h.sort}
-                        onBlur={(e) => Number(e.target.value) !== h.sort && patch(h.code, { sort: Number(e.target.value) })}
+                        onBlur={(e) =>
+                          Number(e.target.value) !== h.sort && patch(h.code, { sort: Number(e.target.value) })
+                        }
                       />
                     </td>
                   </>
@@ -77,7 +85,11 @@ export function HouseholdStatusesPanel({ user }: { user: User }) {
                 )}
                 <td>
                   {admin ? (
-                    <input type="checkbox" checked={h.active} onChange={(e) => patch(h.code, { active: e.target.checked })} />
+                    <input
+                      type="checkbox"
+                      checked={h.active}
+                      onChange={(e) => patch(h.code, { active: e.target.checked })}
+                    />
                   ) : h.active ? (
                     t('people.yes')
                   ) : (
@@ -86,7 +98,10 @@ export function HouseholdStatusesPanel({ user }: { user: User }) {
                 </td>
                 {admin && (
                   <td>
-                    <button className="link danger" onClick={() => run(() => api('DELETE', `/api/household-statuses/${h.code}`))}>
+                    <button
+                      className="link danger"
+                      onClick={() => run(() => api('DELETE', `/api/household-statuses/${h.code}`))}
+                    >
                       {t('people.households.delete')}
                     </button>
                   </td>
@@ -109,7 +124,12 @@ export function HouseholdStatusesPanel({ user }: { user: User }) {
         >
           <label>
             {t('people.households.code')}
-            <input value={draft.code} pattern="[a-z][a-z0-9_]*" required onChange={(e) => setDraft({ ...draft, code: e.target.value })} />
+            <input
+              value={draft.code}
+              pattern="[a-z][a-z0-9_]*"
+              required
+              onChange={(e) => setDraft({ ...draft, code: e.target.value })}
+            />
           </label>
           <label>
             {t('people.households.labelZh')}
@@ -121,7 +141,11 @@ export function HouseholdStatusesPanel({ user }: { user: User }) {
           </label>
           <label>
             {t('people.households.sort')}
-            <input type="number" value={draft.sort} onChange={(e) => setDraft({ ...draft, sort: Number(e.target.value) })} />
+            <input
+              type="number"
+              value={draft.sort}
+              onChange={(e) => setDraft({ ...draft, sort: Number(e.target.value) })}
+            />
           </label>
           <div className="wide">
             <button className="primary" type="submit">

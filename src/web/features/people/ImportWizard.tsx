@@ -6,7 +6,18 @@ import { Modal } from './Modal';
 import { errorText } from './PersonForm';
 import type { CohortField, CohortPreview, IssuedCode } from './people-api';
 
-const FIELDS: CohortField[] = ['name', 'phone', 'county', 'township', 'village', 'household', 'startDate', 'consent', 'team', 'username'];
+const FIELDS: CohortField[] = [
+  'name',
+  'phone',
+  'county',
+  'township',
+  'village',
+  'household',
+  'startDate',
+  'consent',
+  'team',
+  'username',
+];
 
 /**
  * The cohort import: choose a sheet, see every row with its problems (nothing is
@@ -91,7 +102,8 @@ export function ImportWizard({ onClose, onImported }: { onClose: () => void; onI
                 {preview.ok
                   ? t('people.import.allGood', { n: preview.total })
                   : t('people.import.someBad', { n: preview.total, bad: errorLines.size })}
-                {preview.newTeams.length > 0 && ` ${t('people.import.newTeams', { teams: preview.newTeams.join('、') })}`}
+                {preview.newTeams.length > 0 &&
+                  ` ${t('people.import.newTeams', { teams: preview.newTeams.join('、') })}`}
               </p>
               <div className="table-scroll">
                 <table className="table import-preview" data-testid="import-preview-table">

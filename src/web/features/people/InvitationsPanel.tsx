@@ -21,7 +21,10 @@ export function InvitationsPanel() {
   }, [t]);
   useEffect(() => {
     load();
-    api<{ teams: Team[] }>('GET', '/api/teams').then((r) => setTeams(r.teams), () => {});
+    api<{ teams: Team[] }>('GET', '/api/teams').then(
+      (r) => setTeams(r.teams),
+      () => {},
+    );
   }, [load]);
 
   const create = async (e: React.FormEvent) => {

@@ -44,7 +44,15 @@ export function ResetCodeDialog({ person, onClose }: { person: Person; onClose: 
 }
 
 /** Disable: locked out now; "leaving" also records the day she left, for the employment report. */
-export function DisableDialog({ person, onClose, onDone }: { person: Person; onClose: () => void; onDone: () => void }) {
+export function DisableDialog({
+  person,
+  onClose,
+  onDone,
+}: {
+  person: Person;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const [leaving, setLeaving] = useState(true);
   const [endDate, setEndDate] = useState(new Date().toISOString().slice(0, 10));

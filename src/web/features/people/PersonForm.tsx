@@ -152,12 +152,7 @@ export function PersonForm({
         )}
         <label>
           {t('people.field.phone')}
-          <input
-            name="phone"
-            inputMode="tel"
-            value={d.phone}
-            onChange={(e) => set('phone', e.target.value)}
-          />
+          <input name="phone" inputMode="tel" value={d.phone} onChange={(e) => set('phone', e.target.value)} />
         </label>
         <label>
           {t('people.field.county')}
@@ -194,12 +189,7 @@ export function PersonForm({
         </label>
         <label>
           {t('people.field.start_date')}
-          <input
-            name="startDate"
-            type="date"
-            value={d.startDate}
-            onChange={(e) => set('startDate', e.target.value)}
-          />
+          <input name="startDate" type="date" value={d.startDate} onChange={(e) => set('startDate', e.target.value)} />
         </label>
         {person && (
           <label>
@@ -237,8 +227,8 @@ export function PersonForm({
           <ul className="small">
             {detail.changes.map((c) => (
               <li key={c.id}>
-                {shortTime(c.at)} · {c.changedByName ?? t('people.self')} ·{' '}
-                {t(`people.field.${c.field}` as MessageKey)}: {c.oldValue ?? '—'} → {c.newValue ?? '—'}
+                {shortTime(c.at)} · {c.changedByName ?? t('people.self')} · {t(`people.field.${c.field}` as MessageKey)}
+                : {c.oldValue ?? '—'} → {c.newValue ?? '—'}
               </li>
             ))}
           </ul>

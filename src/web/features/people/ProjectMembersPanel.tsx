@@ -19,9 +19,18 @@ export function ProjectMembersPanel() {
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    api<{ projects: Project[] }>('GET', '/api/projects').then((r) => setProjects(r.projects), () => {});
-    api<{ people: Person[] }>('GET', '/api/people?status=active&role=worker').then((r) => setPeople(r.people), () => {});
-    api<{ teams: Team[] }>('GET', '/api/teams').then((r) => setTeams(r.teams), () => {});
+    api<{ projects: Project[] }>('GET', '/api/projects').then(
+      (r) => setProjects(r.projects),
+      () => {},
+    );
+    api<{ people: Person[] }>('GET', '/api/people?status=active&role=worker').then(
+      (r) => setPeople(r.people),
+      () => {},
+    );
+    api<{ teams: Team[] }>('GET', '/api/teams').then(
+      (r) => setTeams(r.teams),
+      () => {},
+    );
   }, []);
   const load = useCallback(() => {
     if (!projectId) return;

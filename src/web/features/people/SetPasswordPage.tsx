@@ -8,7 +8,15 @@ import './people.css';
  * First login with a one-time code: she chooses her own password before anything
  * else (the server allows that session nothing else).
  */
-export function SetPasswordPage({ user, onDone, onLogout }: { user: User; onDone: (u: User) => void; onLogout: () => void }) {
+export function SetPasswordPage({
+  user,
+  onDone,
+  onLogout,
+}: {
+  user: User;
+  onDone: (u: User) => void;
+  onLogout: () => void;
+}) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
@@ -67,7 +75,12 @@ export function SetPasswordPage({ user, onDone, onLogout }: { user: User; onDone
             {error}
           </p>
         )}
-        <button className="primary" type="submit" disabled={busy || password.length < 8 || password !== again} data-testid="save-password">
+        <button
+          className="primary"
+          type="submit"
+          disabled={busy || password.length < 8 || password !== again}
+          data-testid="save-password"
+        >
           {t('people.setPassword.save')}
         </button>
         <button type="button" className="link" onClick={onLogout}>

@@ -16,7 +16,16 @@ export function SignupPage({ onLogin }: { onLogin: (u: User) => void }) {
   const { t, locale, setLocale } = useI18n();
   const [code, setCode] = useState(() => new URLSearchParams(location.search).get('code') ?? '');
   const [info, setInfo] = useState<InvitationInfo | null>(null);
-  const [form, setForm] = useState({ displayName: '', phone: '', county: '', township: '', village: '', password: '', again: '', consentNamed: false });
+  const [form, setForm] = useState({
+    displayName: '',
+    phone: '',
+    county: '',
+    township: '',
+    village: '',
+    password: '',
+    again: '',
+    consentNamed: false,
+  });
   const [done, setDone] = useState<{ user: User; username: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -119,11 +128,23 @@ export function SignupPage({ onLogin }: { onLogin: (u: User) => void }) {
         </div>
         <label>
           {t('people.setPassword.new')}
-          <input name="password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => set('password', e.target.value)} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => set('password', e.target.value)}
+          />
         </label>
         <label>
           {t('people.setPassword.again')}
-          <input name="password-again" type="password" autoComplete="new-password" value={form.again} onChange={(e) => set('again', e.target.value)} />
+          <input
+            name="password-again"
+            type="password"
+            autoComplete="new-password"
+            value={form.again}
+            onChange={(e) => set('again', e.target.value)}
+          />
         </label>
         {form.again && form.again !== form.password && <p className="error">{t('people.setPassword.mismatch')}</p>}
         <label className="check">

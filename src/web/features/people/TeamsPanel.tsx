@@ -20,7 +20,10 @@ export function TeamsPanel() {
       (r) => setTeams(r.teams),
       (err) => setNote({ ok: false, text: errorText(t, err) }),
     );
-    api<{ people: Person[] }>('GET', '/api/people?status=active').then((r) => setPeople(r.people), () => {});
+    api<{ people: Person[] }>('GET', '/api/people?status=active').then(
+      (r) => setPeople(r.people),
+      () => {},
+    );
   }, [t]);
   useEffect(load, [load]);
 
@@ -80,7 +83,8 @@ export function TeamsPanel() {
             <div className="row wrap">
               <b>{tm.name}</b>
               <span className="muted small">
-                {t('people.teams.leadIs', { name: tm.leadName ?? '—' })} · {t('people.teams.members', { n: tm.members })}
+                {t('people.teams.leadIs', { name: tm.leadName ?? '—' })} ·{' '}
+                {t('people.teams.members', { n: tm.members })}
               </span>
               <span className="spacer" />
               <select
@@ -104,7 +108,10 @@ export function TeamsPanel() {
               </button>
               <button
                 className="link danger"
-                onClick={() => window.confirm(t('people.teams.confirmDelete', { name: tm.name })) && run(() => api('DELETE', `/api/teams/${tm.id}`))}
+                onClick={() =>
+                  window.confirm(t('people.teams.confirmDelete', { name: tm.name })) &&
+                  run(() => api('DELETE', `/api/teams/${tm.id}`))
+                }
               >
                 {t('people.teams.delete')}
               </button>

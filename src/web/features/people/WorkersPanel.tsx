@@ -37,12 +37,21 @@ export function WorkersPanel() {
       (r) => setPeople(r.people),
       (err) => setNote({ ok: false, text: errorText(t, err) }),
     );
-    api<{ teams: Team[] }>('GET', '/api/teams').then((r) => setTeams(r.teams), () => {});
+    api<{ teams: Team[] }>('GET', '/api/teams').then(
+      (r) => setTeams(r.teams),
+      () => {},
+    );
   }, [t]);
   useEffect(() => {
     load();
-    api<{ statuses: HouseholdStatus[] }>('GET', '/api/household-statuses').then((r) => setStatuses(r.statuses), () => {});
-    api<{ projects: Project[] }>('GET', '/api/projects').then((r) => setProjects(r.projects), () => {});
+    api<{ statuses: HouseholdStatus[] }>('GET', '/api/household-statuses').then(
+      (r) => setStatuses(r.statuses),
+      () => {},
+    );
+    api<{ projects: Project[] }>('GET', '/api/projects').then(
+      (r) => setProjects(r.projects),
+      () => {},
+    );
   }, [load]);
 
   const shown = useMemo(() => {
@@ -75,7 +84,8 @@ export function WorkersPanel() {
         await api('POST', `/api/projects/${target.project}/members`, { userIds: ids, teamIds: [] });
         setNote({ ok: true, text: t('people.bulk.assigned', { n: ids.length }) });
       } else {
-        for (const id of ids) await api('PATCH', `/api/people/${id}`, { teamId: target.team ? Number(target.team) : null });
+        for (const id of ids)
+          await api('PATCH', `/api/people/${id}`, { teamId: target.team ? Number(target.team) : null });
         setNote({ ok: true, text: t('people.bulk.moved', { n: ids.length }) });
       }
       setSelected(new Set());
@@ -232,7 +242,11 @@ export function WorkersPanel() {
                         {t('people.enable')}
                       </button>
                     ) : (
-                      <button className="link danger" onClick={() => setDisabling(p)} data-testid={`disable-${p.username}`}>
+                      <button
+                        className="link danger"
+                        onClick={() => setDisabling(p)}
+                        data-testid={`disable-${p.username}`}
+                      >
                         {t('people.disable')}
                       </button>
                     )}

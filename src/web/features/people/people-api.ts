@@ -77,16 +77,7 @@ export interface IssuedCode {
 }
 
 export type CohortField =
-  | 'name'
-  | 'phone'
-  | 'county'
-  | 'township'
-  | 'village'
-  | 'household'
-  | 'startDate'
-  | 'consent'
-  | 'team'
-  | 'username';
+  'name' | 'phone' | 'county' | 'township' | 'village' | 'household' | 'startDate' | 'consent' | 'team' | 'username';
 
 export interface CohortProblem {
   line: number;

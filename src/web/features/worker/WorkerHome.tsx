@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type Project, type User } from '../../api';
-import { navigate } from '../../app/router';
+import { Link, navigate } from '../../app/router';
 import { useI18n, localized, type MessageKey } from '../../i18n';
 
 export function WorkerHome({ user }: { user: User }) {
@@ -15,6 +15,9 @@ export function WorkerHome({ user }: { user: User }) {
     <section>
       <h2>{t('home.welcome', { name: user.display_name })}</h2>
       {today && <p className="muted">{t('work.today', { n: today.submitted })}</p>}
+      <p>
+        <Link to="/me/earnings">{t('pay.myEarnings')}</Link>
+      </p>
       {projects?.length === 0 && <p className="muted">{t('home.noProjects')}</p>}
       <ul className="project-list">
         {projects?.map((p) => (
