@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import sharp from 'sharp';
 import { checkAnnotation, type AnnotationData } from '../src/core/annotation.js';
 import { goldReferenceProblem } from '../src/core/quality/gold-reference.js';
@@ -40,11 +41,9 @@ interface Face {
   reference: AnnotationData;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const tf = require('@tensorflow/tfjs');
 const wasm = require('@tensorflow/tfjs-backend-wasm');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -71,7 +70,9 @@ async function main() {
   const faceApiDir = path.dirname(require.resolve('@vladmandic/face-api/package.json'));
   const version = JSON.parse(fs.readFileSync(path.join(faceApiDir, 'package.json'), 'utf8')).version as string;
   // The wasm binaries ship inside the npm package: nothing is fetched.
-  wasm.setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
+  wasm.setWasmPaths(
+    path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/',
+  );
   await tf.setBackend('wasm');
   await tf.ready();
   const models = path.join(faceApiDir, 'model');
@@ -148,7 +149,8 @@ async function main() {
     items: [...practice.map(item('practice')), ...exam.map(item('exam'))],
   };
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
-  fs.writeFileSync(OUT, JSON.stringify(out) + '\n');
+  // Formatted as the repository's prettier formats it, so `npm run lint` stays green.
+  fs.writeFileSync(OUT, await prettier.format(JSON.stringify(out), { parser: 'json', filepath: OUT }));
   console.log(`wrote ${out.items.length} references to ${path.relative(root, OUT)}`);
 }
 

@@ -239,4 +239,39 @@ describe('shugu CLI', { timeout: 120_000 }, () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('raw');
   });
+
+  it('adds a vendor and a client organisation of it; client users go to client organisations only', async () => {
+    const vendor = await cli(['orgs', 'add', 'Second base', '--kind', 'vendor']);
+    expect(vendor.code, vendor.stderr).toBe(0);
+    const vendorId = Number(/id (\d+)/.exec(vendor.stdout)![1]);
+    const client = await cli(['orgs', 'add', 'Buyer Co', '--kind', 'client', '--vendor', String(vendorId)]);
+    expect(client.code, client.stderr).toBe(0);
+    const clientId = Number(/id (\d+)/.exec(client.stdout)![1]);
+    const orgs = await withCtx((ctx) =>
+      ctx.db
+        .selectFrom('orgs')
+        .select(['id', 'kind', 'vendor_org_id'])
+        .where('id', 'in', [vendorId, clientId])
+        .execute(),
+    );
+    expect(orgs.sort((a, b) => a.id - b.id)).toEqual([
+      { id: vendorId, kind: 'vendor', vendor_org_id: null },
+      { id: clientId, kind: 'client', vendor_org_id: vendorId },
+    ]);
+    const [noVendor, clientOfClient, clientInVendor] = await Promise.all([
+      cli(['orgs', 'add', 'Orphan', '--kind', 'client']),
+      cli(['orgs', 'add', 'Nested', '--kind', 'client', '--vendor', String(clientId)]),
+      cli(['users', 'add', 'buyer', '--role', 'client', '--org', String(vendorId)]),
+    ]);
+    expect(noVendor.code).toBe(1);
+    expect(noVendor.stderr).toMatch(/needs --vendor/);
+    expect(clientOfClient.code).toBe(1);
+    expect(clientOfClient.stderr).toMatch(/no vendor organisation/);
+    expect(clientInVendor.code).toBe(1);
+    expect(clientInVendor.stderr).toMatch(/Client users belong to client organisations/);
+    const names = await withCtx((ctx) => ctx.db.selectFrom('orgs').select('name').execute());
+    expect(names.map((n) => n.name)).not.toContain('Orphan');
+    expect(names.map((n) => n.name)).not.toContain('Nested');
+    expect(await withCtx((ctx) => ctx.repos.users.findByUsername('buyer'))).toBeUndefined();
+  });
 });

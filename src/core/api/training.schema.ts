@@ -34,13 +34,15 @@ export const courseBody = z
     status: courseSettings.status.default('draft'),
   })
   .extend(
-    z.object({
-      passAccuracy: courseSettings.passAccuracy,
-      passCompleteness: courseSettings.passCompleteness,
-      level2Accuracy: courseSettings.level2Accuracy,
-      level3Accuracy: courseSettings.level3Accuracy,
-      cooldownMinutes: courseSettings.cooldownMinutes,
-    }).partial().shape,
+    z
+      .object({
+        passAccuracy: courseSettings.passAccuracy,
+        passCompleteness: courseSettings.passCompleteness,
+        level2Accuracy: courseSettings.level2Accuracy,
+        level3Accuracy: courseSettings.level3Accuracy,
+        cooldownMinutes: courseSettings.cooldownMinutes,
+      })
+      .partial().shape,
   )
   .refine((b) => (b.templateId ? 1 : 0) + (b.template ? 1 : 0) === 1, {
     message: 'give either templateId (a built-in template) or template (a custom one)',
@@ -61,7 +63,10 @@ export const trainingItemKind = z.enum(['practice', 'exam']);
 /** A reference as the gold editor saves it: the answer plus the points deliberately not in the image. */
 export const referenceBody = z.object({
   data: annotationDataSchema,
-  notInImage: z.array(z.array(z.number().int().min(0).max(511)).max(512)).max(MAX_INSTANCES).optional(),
+  notInImage: z
+    .array(z.array(z.number().int().min(0).max(511)).max(512))
+    .max(MAX_INSTANCES)
+    .optional(),
 });
 
 export const trainingAnswerBody = z.object({ data: annotationDataSchema });

@@ -2,7 +2,13 @@
  * Training and certification rules: practice feedback in pixels, exam scoring on the
  * gold scoring, pass marks, levels and cool-downs. Pure functions; no I/O.
  */
-export { isComplete, pointErrors, type PointError, type PointErrorKind, type PointErrorReport } from './point-errors.js';
+export {
+  isComplete,
+  pointErrors,
+  type PointError,
+  type PointErrorKind,
+  type PointErrorReport,
+} from './point-errors.js';
 export {
   DEFAULT_MARKS,
   levelFor,

@@ -120,7 +120,12 @@ describe('cool-down', () => {
 
 describe('what to practise next', () => {
   it('takes the untried item, then the weakest below the mark', () => {
-    expect(nextPracticeItem([{ id: 1, best: 0.9 }, { id: 2, best: null }])).toBe(2);
+    expect(
+      nextPracticeItem([
+        { id: 1, best: 0.9 },
+        { id: 2, best: null },
+      ]),
+    ).toBe(2);
     expect(
       nextPracticeItem([
         { id: 1, best: 0.6 },

@@ -8,7 +8,14 @@ const tokenColumns = ['id', 'name', 'scope', 'created_at', 'expires_at', 'last_u
 export class TokenRepository {
   constructor(private readonly db: Db) {}
 
-  create(values: { userId: number; tokenHash: string; name: string; scope: TokenScope; now: number; expiresAt: number | null }) {
+  create(values: {
+    userId: number;
+    tokenHash: string;
+    name: string;
+    scope: TokenScope;
+    now: number;
+    expiresAt: number | null;
+  }) {
     return this.db
       .insertInto('api_tokens')
       .values({

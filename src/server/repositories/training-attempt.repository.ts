@@ -101,15 +101,12 @@ export class TrainingAttemptRepository {
       .insertInto('training_answers')
       .values(values)
       .onConflict((oc) =>
-        oc
-          .columns(['attempt_id', 'item_id'])
-          .where('attempt_id', 'is not', null)
-          .doUpdateSet({
-            data: values.data,
-            score: values.score,
-            complete: values.complete,
-            updated_at: values.updated_at,
-          }),
+        oc.columns(['attempt_id', 'item_id']).where('attempt_id', 'is not', null).doUpdateSet({
+          data: values.data,
+          score: values.score,
+          complete: values.complete,
+          updated_at: values.updated_at,
+        }),
       )
       .execute();
   }

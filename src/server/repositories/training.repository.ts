@@ -1,12 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/tx.js';
-import type {
-  TrainingAssetTable,
-  TrainingCourseTable,
-  TrainingItemTable,
-  TrainingLessonTable,
-} from '../db/types.js';
+import type { TrainingAssetTable, TrainingCourseTable, TrainingItemTable, TrainingLessonTable } from '../db/types.js';
 
 /** Courses, their lessons, lesson images and practice/exam items. */
 export class TrainingRepository {
@@ -151,11 +146,7 @@ export class TrainingRepository {
 
   /** A course's active items of one kind, or of both, in order. */
   items(courseId: number, kind?: 'practice' | 'exam') {
-    let q = this.db
-      .selectFrom('training_items')
-      .selectAll()
-      .where('course_id', '=', courseId)
-      .where('active', '=', 1);
+    let q = this.db.selectFrom('training_items').selectAll().where('course_id', '=', courseId).where('active', '=', 1);
     if (kind) q = q.where('kind', '=', kind);
     return q.orderBy('kind').orderBy('position').orderBy('id').execute();
   }

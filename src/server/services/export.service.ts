@@ -117,7 +117,7 @@ export class ExportService {
           extras.status = r.status;
           extras.createdAt = new Date(r.created_at).toISOString();
           if (r.status === 'rejected') {
-            const reason = (r as { reject_reason?: string | null }).reject_reason ?? null;
+            const reason = r.reject_reason ?? null;
             extras.rejectedBy = reason ? 'review' : 'suspension';
             extras.rejectReason = reason;
           }

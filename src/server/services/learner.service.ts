@@ -27,10 +27,7 @@ import { assertCanReadCourse, assertCanTrain, type Course } from './training-acc
 import { attemptSummary, courseTemplate, courseView, iso, itemView, lessonView } from './training-views.js';
 
 export type NextStep =
-  | { kind: 'lesson'; lessonId: number }
-  | { kind: 'practice'; itemId: number }
-  | { kind: 'exam' }
-  | { kind: 'done' };
+  { kind: 'lesson'; lessonId: number } | { kind: 'practice'; itemId: number } | { kind: 'exam' } | { kind: 'done' };
 
 export class LearnerService {
   constructor(
@@ -101,7 +98,11 @@ export class LearnerService {
       exam: state.exam,
       certification: cert ? certView(cert) : null,
       suspendedProjects: state.suspended,
-      weakPoints: state.weakPoints.map((w) => ({ ...w, id: template.points[w.index]?.id, name: template.points[w.index]?.name })),
+      weakPoints: state.weakPoints.map((w) => ({
+        ...w,
+        id: template.points[w.index]?.id,
+        name: template.points[w.index]?.name,
+      })),
       next: state.next,
     };
   }
@@ -255,7 +256,13 @@ export class LearnerService {
   }
 }
 
-function certView(c: { template_id: string; level: number; status: 'active' | 'revoked'; certified_at: number; attempt_id: number | null }) {
+function certView(c: {
+  template_id: string;
+  level: number;
+  status: 'active' | 'revoked';
+  certified_at: number;
+  attempt_id: number | null;
+}) {
   return {
     templateId: c.template_id,
     level: c.level,

@@ -48,7 +48,14 @@ export class TokenService {
       if (!(expiresAt > now)) throw badRequest('token_expiry_past', 'A token must expire in the future.');
     }
     const token = `shg_${newToken()}`;
-    const row = await this.tokens.create({ userId: actor.id, tokenHash: sha256(token), name, scope: body.scope, now, expiresAt });
+    const row = await this.tokens.create({
+      userId: actor.id,
+      tokenHash: sha256(token),
+      name,
+      scope: body.scope,
+      now,
+      expiresAt,
+    });
     return { ...present(row), token };
   }
 

@@ -28,7 +28,14 @@ export async function storeImage(store: BlobStore, config: Config, file: string,
   const created = await store.adopt(file, sha256);
   if (created) await store.adoptPreview(preview, sha256);
   else await fsp.rm(preview, { force: true });
-  return { sha256, width: probed.width, height: probed.height, mime: probed.mime, orientation: probed.orientation, created };
+  return {
+    sha256,
+    width: probed.width,
+    height: probed.height,
+    mime: probed.mime,
+    orientation: probed.orientation,
+    created,
+  };
 }
 
 /** The blob row and the organisation's right to name it. */

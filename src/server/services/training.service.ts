@@ -5,7 +5,13 @@
  * through `LearnerService` and sit exams through `ExamService`.
  */
 import { checkAnnotation } from '../../core/annotation.js';
-import type { CourseBody, CoursePatch, LessonBody, LessonPatch, ReferenceBody } from '../../core/api/training.schema.js';
+import type {
+  CourseBody,
+  CoursePatch,
+  LessonBody,
+  LessonPatch,
+  ReferenceBody,
+} from '../../core/api/training.schema.js';
 import { goldReferenceProblem } from '../../core/quality/gold-reference.js';
 import { DEFAULT_MARKS } from '../../core/training/index.js';
 import { getBuiltinTemplate } from '../../core/templates/index.js';
@@ -290,7 +296,8 @@ export class TrainingService {
     });
     for (const a of attempts) {
       let w = byWorker.get(a.user_id);
-      if (!w) byWorker.set(a.user_id, (w = { userId: a.user_id, username: a.username, name: a.display_name, attempts: [] }));
+      if (!w)
+        byWorker.set(a.user_id, (w = { userId: a.user_id, username: a.username, name: a.display_name, attempts: [] }));
       w.attempts.push(summary(a));
     }
     const certByUser = new Map(certs.map((c) => [c.user_id, c]));
@@ -306,7 +313,9 @@ export class TrainingService {
         return {
           ...w,
           practice: { answers: p?.n ?? 0, meanScore: p ? p.mean : null },
-          certification: c ? { level: c.level, status: c.status, certifiedAt: iso(c.certified_at), byExam: c.attempt_id !== null } : null,
+          certification: c
+            ? { level: c.level, status: c.status, certifiedAt: iso(c.certified_at), byExam: c.attempt_id !== null }
+            : null,
         };
       }),
     };

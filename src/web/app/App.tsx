@@ -15,6 +15,7 @@ import { WorkerHome } from '../features/worker/WorkerHome';
 import { EarningsPage } from '../features/pay/EarningsPage';
 import { PayPage } from '../features/pay/PayPage';
 import { Workspace } from '../features/worker/Workspace';
+import { trainingHome, trainingRoute } from '../features/training/routes';
 import { useI18n } from '../i18n';
 import { Link, match, navigate, usePath } from './router';
 
@@ -51,9 +52,12 @@ export function App() {
   if ((work = match('/work/:projectId', path)) && user.role === 'worker') {
     return <Workspace projectId={Number(work.projectId)} user={user} onExit={() => navigate('/')} />;
   }
+  const training = trainingRoute(path, user);
+  if (training?.fullScreen) return training.node;
   let page: React.ReactNode;
   let m;
-  if (user.role === 'worker' && match('/me/earnings', path)) page = <EarningsPage />;
+  if (training) page = training.node;
+  else if (user.role === 'worker' && match('/me/earnings', path)) page = <EarningsPage />;
   else if (user.role === 'worker') page = <WorkerHome user={user} />;
   else if ((m = match('/projects/:id/items/:itemId/gold', path)) && user.role !== 'client')
     return <GoldEditorPage projectId={Number(m.id)} itemId={Number(m.itemId)} />;
@@ -84,6 +88,7 @@ export function Header({ user, onLogout }: { user: User; onLogout: () => void })
         <span className="brand-mark">●</span> {t('app.name')} <small>{t('app.tagline')}</small>
       </Link>
       {(user.role === 'admin' || user.role === 'manager') && <Link to="/reports/employment">{t('report.nav')}</Link>}
+      {trainingHome(user) && <Link to={trainingHome(user)!}>{t('training.nav')}</Link>}
       {(user.role === 'admin' || user.role === 'manager') && <Link to="/workers">{t('people.nav')}</Link>}
       {(user.role === 'admin' || user.role === 'manager') && <Link to="/pay">{t('pay.nav')}</Link>}
       {user.role === 'worker' && <Link to="/me/earnings">{t('pay.navEarnings')}</Link>}

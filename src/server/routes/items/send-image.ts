@@ -27,7 +27,10 @@ export function disposition(itemName: string, mime: string): string {
   const stem = (last.replace(/\.[^.]*$/, '') || 'image').slice(0, 100);
   const filename = ext ? `${stem}.${ext}` : `${stem}.bin`;
   const ascii = filename.replace(/[^A-Za-z0-9._-]/g, '_');
-  const utf8 = encodeURIComponent(filename).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const utf8 = encodeURIComponent(filename).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${ext ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 

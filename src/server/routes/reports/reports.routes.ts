@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { employmentQuery } from '../../../core/api/report.schema.js';
+import { employmentQuery, employmentReportResponse } from '../../../core/api/report.schema.js';
 import { actorOf } from '../../app.js';
 import type { Context } from '../../context.js';
 import { XLSX_MIME } from '../../services/report-xlsx.js';
@@ -9,8 +9,10 @@ export const reportRoutes =
   async (app) => {
     const reports = ctx.services.reports;
 
-    app.get('/reports/employment', { schema: { tags: ['reports'], querystring: employmentQuery } }, async (request) =>
-      reports.employment(actorOf(request), request.query),
+    app.get(
+      '/reports/employment',
+      { schema: { tags: ['reports'], querystring: employmentQuery, response: { 200: employmentReportResponse } } },
+      async (request) => reports.employment(actorOf(request), request.query),
     );
     app.get(
       '/reports/employment.xlsx',

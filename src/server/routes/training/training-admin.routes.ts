@@ -29,7 +29,10 @@ export const trainingAdminRoutes =
     const tags = ['training'];
 
     /** Reads every multipart file into a staging folder; fields come back too (e.g. `kind`). */
-    async function staged<T>(request: FastifyRequest, fn: (files: StagedUpload[], fields: Record<string, string>) => Promise<T>) {
+    async function staged<T>(
+      request: FastifyRequest,
+      fn: (files: StagedUpload[], fields: Record<string, string>) => Promise<T>,
+    ) {
       const dir = await ctx.store.stagingDir();
       try {
         const files: StagedUpload[] = [];
@@ -71,7 +74,8 @@ export const trainingAdminRoutes =
     app.post(
       '/training/courses/:id/lessons',
       { schema: { tags, params: idParam, body: lessonBody } },
-      async (request, reply) => reply.status(201).send(await s.addLesson(actorOf(request), request.params.id, request.body)),
+      async (request, reply) =>
+        reply.status(201).send(await s.addLesson(actorOf(request), request.params.id, request.body)),
     );
 
     app.patch('/training/lessons/:id', { schema: { tags, params: idParam, body: lessonPatch } }, async (request) =>
@@ -100,7 +104,8 @@ export const trainingAdminRoutes =
         const actor = actorOf(request);
         const result = await staged(request, (files, fields) => {
           const kind = trainingItemKind.safeParse(fields.kind);
-          if (!kind.success) throw badRequest('invalid_kind', 'Say whether the photos are for "practice" or the "exam".');
+          if (!kind.success)
+            throw badRequest('invalid_kind', 'Say whether the photos are for "practice" or the "exam".');
           return s.addItems(actor, request.params.id, kind.data, files);
         });
         return reply.status(201).send(result);
@@ -134,13 +139,15 @@ export const trainingAdminRoutes =
     }));
 
     app.post('/training/certifications', { schema: { tags, body: certificationBody } }, async (request) =>
-      ctx.services.certifications.grant(actorOf(request), request.body.userId, request.body.templateId, request.body.level),
+      ctx.services.certifications.grant(
+        actorOf(request),
+        request.body.userId,
+        request.body.templateId,
+        request.body.level,
+      ),
     );
 
-    app.post(
-      '/training/certifications/revoke',
-      { schema: { tags, body: certificationRevokeBody } },
-      async (request) =>
-        ctx.services.certifications.revoke(actorOf(request), request.body.userId, request.body.templateId),
+    app.post('/training/certifications/revoke', { schema: { tags, body: certificationRevokeBody } }, async (request) =>
+      ctx.services.certifications.revoke(actorOf(request), request.body.userId, request.body.templateId),
     );
   };

@@ -45,8 +45,7 @@ export const trainingRoutes =
     app.put(
       '/training/attempts/:id/answers/:itemId',
       { schema: { tags, params: attemptItemParam, body: trainingAnswerBody } },
-      async (request) =>
-        exams.answer(actorOf(request), request.params.id, request.params.itemId, request.body.data),
+      async (request) => exams.answer(actorOf(request), request.params.id, request.params.itemId, request.body.data),
     );
 
     app.post('/training/attempts/:id/finish', { schema: { tags, params: idParam } }, async (request) =>
@@ -62,6 +61,10 @@ export const trainingRoutes =
     );
 
     app.get('/training/courses/:id/assets/:sha', { schema: { tags, params: assetParam } }, async (request, reply) =>
-      sendBlob(ctx, reply, await ctx.services.training.assetImage(actorOf(request), request.params.id, request.params.sha)),
+      sendBlob(
+        ctx,
+        reply,
+        await ctx.services.training.assetImage(actorOf(request), request.params.id, request.params.sha),
+      ),
     );
   };

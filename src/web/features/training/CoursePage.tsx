@@ -87,7 +87,8 @@ export default function CoursePage({ courseId }: { courseId: number }) {
             <Link to={`/training/practice/${p.id}`}>
               <img src={p.imageUrl.replace(/\/image$/, '/preview')} alt="" loading="lazy" />
               <span data-testid={`practice-link-${i + 1}`}>
-                {i + 1}. {p.best === null ? t('training.course.untried') : t('training.course.best', { score: pct(p.best) })}
+                {i + 1}.{' '}
+                {p.best === null ? t('training.course.untried') : t('training.course.best', { score: pct(p.best) })}
               </span>
             </Link>
           </li>
@@ -98,9 +99,7 @@ export default function CoursePage({ courseId }: { courseId: number }) {
           <h3>{t('training.course.weakPoints')}</h3>
           <ul>
             {data.weakPoints.map((w) => (
-              <li key={w.index}>
-                {t('training.error.offset', { name: localized(locale, w.name), px: w.meanPx })}
-              </li>
+              <li key={w.index}>{t('training.error.offset', { name: localized(locale, w.name), px: w.meanPx })}</li>
             ))}
           </ul>
         </div>

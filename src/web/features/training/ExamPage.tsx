@@ -32,10 +32,8 @@ export default function ExamPage({ courseId }: { courseId: number }) {
       const next = attempt.items.findIndex((i) => !i.answered);
       setState({ kind: 'open', attempt, index: next === -1 ? attempt.items.length - 1 : next });
     } catch (err) {
-      const e = err as ApiError & { details?: unknown };
-      if (e instanceof ApiError && e.id === 'exam_cooldown') {
-        const wait = await cooldownOf(courseId);
-        setState({ kind: 'cooldown', leftMs: wait });
+      if (err instanceof ApiError && err.id === 'exam_cooldown') {
+        setState({ kind: 'cooldown', leftMs: await cooldownOf(courseId) });
       } else setState({ kind: 'error', message: (err as Error).message });
     }
   }, [courseId]);
@@ -46,14 +44,18 @@ export default function ExamPage({ courseId }: { courseId: number }) {
 
   const finish = useCallback(async (attemptId: number) => {
     try {
-      setState({ kind: 'result', result: await api<ExamResultView>('POST', `/api/training/attempts/${attemptId}/finish`) });
+      setState({
+        kind: 'result',
+        result: await api<ExamResultView>('POST', `/api/training/attempts/${attemptId}/finish`),
+      });
     } catch (err) {
       setState({ kind: 'error', message: (err as Error).message });
     }
   }, []);
 
   if (state.kind === 'loading') return <div className="center muted">{t('app.loading')}</div>;
-  if (state.kind === 'error') return <div className="center error">{t('error.generic', { message: state.message })}</div>;
+  if (state.kind === 'error')
+    return <div className="center error">{t('error.generic', { message: state.message })}</div>;
   if (state.kind === 'cooldown' || state.kind === 'result') {
     return (
       <div className="page training">
@@ -182,7 +184,11 @@ function ExamItem({
 function ExamResult({ result, onRetry }: { result: ExamResultView; onRetry: () => void }) {
   const { t } = useI18n();
   return (
-    <div className={`card exam-result ${result.passed ? 'passed' : 'failed'}`} data-testid="exam-result" data-status={result.status}>
+    <div
+      className={`card exam-result ${result.passed ? 'passed' : 'failed'}`}
+      data-testid="exam-result"
+      data-status={result.status}
+    >
       <h2>{result.passed ? t('training.exam.passed', { level: result.level ?? 1 }) : t('training.exam.failed')}</h2>
       <p>{t('training.exam.accuracy', { value: pct(result.accuracy), mark: pct(result.passAccuracy) })}</p>
       <p>{t('training.exam.completeness', { value: pct(result.completeness), mark: pct(result.passCompleteness) })}</p>
@@ -191,7 +197,9 @@ function ExamResult({ result, onRetry }: { result: ExamResultView; onRetry: () =
           {result.items.map((i) => (
             <tr key={i.position}>
               <td>{t('training.exam.item', { n: i.position })}</td>
-              <td>{i.answered ? t('training.exam.itemScore', { score: pct(i.score) }) : t('training.exam.unanswered')}</td>
+              <td>
+                {i.answered ? t('training.exam.itemScore', { score: pct(i.score) }) : t('training.exam.unanswered')}
+              </td>
               <td>{i.answered && !i.complete ? t('training.practice.incomplete') : ''}</td>
             </tr>
           ))}
@@ -208,7 +216,9 @@ function ExamResult({ result, onRetry }: { result: ExamResultView; onRetry: () =
         <>
           {result.cooldownLeftMs > 0 && <Cooldown leftMs={result.cooldownLeftMs} />}
           <div className="row">
-            <button onClick={() => navigate(`/training/courses/${result.courseId}`)}>{t('training.exam.toPractice')}</button>
+            <button onClick={() => navigate(`/training/courses/${result.courseId}`)}>
+              {t('training.exam.toPractice')}
+            </button>
             <button onClick={onRetry} data-testid="exam-retry">
               {t('training.exam.retry')}
             </button>

@@ -43,12 +43,7 @@ export function FeedbackOverlay({
       const g = c.getContext('2d')!;
       g.setTransform(dpr, 0, 0, dpr, 0, 0);
       g.clearRect(0, 0, r.width, r.height);
-      const labelled = new Set(
-        errors
-          .filter((e) => e.kind !== 'offset' || (e.px ?? 0) > 3)
-          .slice(0, LABELS)
-          .map((e) => e),
-      );
+      const labelled = new Set(errors.filter((e) => e.kind !== 'offset' || (e.px ?? 0) > 3).slice(0, LABELS));
       errors.forEach((e, i) => {
         const ref = e.reference ? editor.imageToScreen({ x: e.reference[0], y: e.reference[1] }) : null;
         const ans = e.answer ? editor.imageToScreen({ x: e.answer[0], y: e.answer[1] }) : null;
@@ -85,7 +80,12 @@ export function FeedbackOverlay({
         }
         if (focused || labelled.has(e)) {
           const at = ans ?? ref!;
-          const key = e.kind === 'offset' ? 'training.error.offset' : e.kind === 'missed' ? 'training.error.missed' : 'training.error.extra';
+          const key =
+            e.kind === 'offset'
+              ? 'training.error.offset'
+              : e.kind === 'missed'
+                ? 'training.error.missed'
+                : 'training.error.extra';
           const text = translate(locale, key, { name: localized(locale, e.name), px: e.px ?? 0 });
           g.font = '13px system-ui, sans-serif';
           const w = g.measureText(text).width;

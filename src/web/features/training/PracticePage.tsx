@@ -116,7 +116,9 @@ export default function PracticePage({ itemId }: { itemId: number }) {
                 className="primary grow"
                 data-testid="practice-next"
                 onClick={() =>
-                  navigate(item.nextId !== null ? `/training/practice/${item.nextId}` : `/training/courses/${item.courseId}`)
+                  navigate(
+                    item.nextId !== null ? `/training/practice/${item.nextId}` : `/training/courses/${item.courseId}`,
+                  )
                 }
               >
                 {item.nextId !== null ? t('training.practice.next') : t('training.lesson.backToCourse')}

@@ -33,13 +33,15 @@ export function trainingRoute(path: string, user: User): TrainingRoute | null {
   let m;
   if (learner && match('/me/training', path)) return wrap(<MyTrainingPage />);
   if (manager && match('/training', path)) return wrap(<TrainingAdminPage />);
-  if (manager && (m = match('/training/courses/:id/manage', path))) return wrap(<CourseAdminPage courseId={Number(m.id)} />);
+  if (manager && (m = match('/training/courses/:id/manage', path)))
+    return wrap(<CourseAdminPage courseId={Number(m.id)} />);
   if (manager && (m = match('/training/items/:id/reference', path)))
     return wrap(<ReferenceEditorPage itemId={Number(m.id)} />, true);
   if ((m = match('/training/courses/:id', path))) return wrap(<CoursePage courseId={Number(m.id)} />);
   if ((m = match('/training/lessons/:id', path))) return wrap(<LessonPage lessonId={Number(m.id)} />);
   if (learner && (m = match('/training/practice/:id', path))) return wrap(<PracticePage itemId={Number(m.id)} />, true);
-  if (learner && (m = match('/training/courses/:id/exam', path))) return wrap(<ExamPage courseId={Number(m.id)} />, true);
+  if (learner && (m = match('/training/courses/:id/exam', path)))
+    return wrap(<ExamPage courseId={Number(m.id)} />, true);
   return null;
 }
 

@@ -50,10 +50,7 @@ export interface ExamState {
 }
 
 export type NextStep =
-  | { kind: 'lesson'; lessonId: number }
-  | { kind: 'practice'; itemId: number }
-  | { kind: 'exam' }
-  | { kind: 'done' };
+  { kind: 'lesson'; lessonId: number } | { kind: 'practice'; itemId: number } | { kind: 'exam' } | { kind: 'done' };
 
 export interface MyTraining {
   courses: (Omit<CourseView, 'exam'> & {
@@ -198,4 +195,5 @@ export interface ResultsView {
 }
 
 /** 0.8734 → "87". */
-export const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : String(Math.round(x * 100)));
+export const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '—' : String(Math.round(x * 100));

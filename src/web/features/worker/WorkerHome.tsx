@@ -2,21 +2,26 @@ import { useEffect, useState } from 'react';
 import { api, type Project, type User } from '../../api';
 import { Link, navigate } from '../../app/router';
 import { useI18n, localized, type MessageKey } from '../../i18n';
+import { TrainingNotice } from '../training/TrainingNotice';
+import type { MyTraining } from '../training/types';
 
 export function WorkerHome({ user }: { user: User }) {
   const { t, locale } = useI18n();
   const [projects, setProjects] = useState<Project[] | null>(null);
   const [today, setToday] = useState<{ submitted: number } | null>(null);
+  const [training, setTraining] = useState<MyTraining | null>(null);
   useEffect(() => {
     api<{ projects: Project[] }>('GET', '/api/projects').then((r) => setProjects(r.projects));
     api<{ submitted: number }>('GET', '/api/work/today').then(setToday);
+    api<MyTraining>('GET', '/api/training/me').then(setTraining, () => {});
   }, []);
+  const blocked = (id: number) => training?.projects.some((x) => x.id === id && (!x.certified || x.suspended));
   return (
     <section>
       <h2>{t('home.welcome', { name: user.display_name })}</h2>
       {today && <p className="muted">{t('work.today', { n: today.submitted })}</p>}
       <p>
-        <Link to="/me/earnings">{t('pay.myEarnings')}</Link>
+        <Link to="/me/earnings">{t('pay.myEarnings')}</Link> · <Link to="/me/training">{t('training.my.title')}</Link>
       </p>
       {projects?.length === 0 && <p className="muted">{t('home.noProjects')}</p>}
       <ul className="project-list">
@@ -27,9 +32,12 @@ export function WorkerHome({ user }: { user: User }) {
               {localized(locale, p.template.name)} · ¥{(p.pieceRateFen / 100).toFixed(2)}
             </p>
             <MyQuality projectId={p.id} />
-            <button className="primary" data-testid={`start-${p.id}`} onClick={() => navigate(`/work/${p.id}`)}>
-              {t('work.start')}
-            </button>
+            <TrainingNotice training={training} projectId={p.id} />
+            {!blocked(p.id) && (
+              <button className="primary" data-testid={`start-${p.id}`} onClick={() => navigate(`/work/${p.id}`)}>
+                {t('work.start')}
+              </button>
+            )}
           </li>
         ))}
       </ul>
