@@ -370,6 +370,30 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     ]);
   });
 
+  it('closes a period while answers are being accepted without losing or misplacing one', async () => {
+    const project = await reviewedProject();
+    await t.addImages(manager.headers, project.id, 4);
+    const { answers } = await pendingAnswers(project.id, 4);
+    const row = (await t.ctx.repos.projects.get(project.id))!;
+    const hook = acceptanceFor(t.ctx.db);
+    const [close, ...accepts] = await Promise.all([
+      inject('POST', '/api/pay/periods/2026-11/close', manager.headers),
+      ...answers.map((a) => withTx(t.ctx.db, (trx) => hook.accept(trx, row, a.annotationId, 'review', t.clock.now()))),
+    ]);
+    expect(close.statusCode).toBe(200);
+    expect(accepts).toEqual(answers.map(() => true));
+    const earnings = await t.ctx.db
+      .selectFrom('ledger_entries')
+      .select(['period'])
+      .where('kind', '=', 'earning')
+      .execute();
+    expect(earnings.length).toBe(answers.length);
+    for (const e of earnings) expect(['2026-11', '2026-12']).toContain(e.period);
+    const nov = earnings.filter((e) => e.period === '2026-11').length;
+    const payroll = (await inject('GET', '/api/pay/payroll?period=2026-11', manager.headers)).json();
+    expect(payroll.totals.grossFen).toBe(40 * nov);
+  });
+
   it('settles bonus tiers and the hourly floor at close, and flags pay under the minimum wage', async () => {
     const project = await t.newProject(manager.headers, { overlap: 1, pieceRateFen: 10 });
     const set = await inject('PUT', `/api/projects/${project.id}/pay`, manager.headers, {

@@ -8,7 +8,7 @@ import { GoldEditorPage } from '../features/manager/GoldEditorPage';
 import { QualityPage } from '../features/quality/QualityPage';
 import { ReviewPage } from '../features/quality/ReviewPage';
 import { EmploymentReport } from '../features/reports/EmploymentReport';
-import { PeoplePage, peopleTabOf } from '../features/people/PeoplePage';
+import { peopleRoute } from '../features/people/routes';
 import { SetPasswordPage } from '../features/people/SetPasswordPage';
 import { SignupPage } from '../features/people/SignupPage';
 import { WorkerHome } from '../features/worker/WorkerHome';
@@ -69,8 +69,7 @@ export function App() {
   else if (match('/pay', path) && (user.role === 'admin' || user.role === 'manager')) page = <PayPage />;
   else if (match('/reports/employment', path) && (user.role === 'admin' || user.role === 'manager'))
     page = <EmploymentReport />;
-  else if (peopleTabOf(path) && (user.role === 'admin' || user.role === 'manager'))
-    page = <PeoplePage tab={peopleTabOf(path)!} user={user} />;
+  else if (peopleRoute(path, user)) page = peopleRoute(path, user);
   else page = <ProjectsPage user={user} />;
   return (
     <div className="shell">

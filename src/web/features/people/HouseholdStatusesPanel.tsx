@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type User } from '../../api';
 import { useI18n } from '../../i18n';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import type { HouseholdStatus } from './people-api';
 
 /** The household status list. Admins add, relabel and retire statuses; managers read it. */

@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
 import { CodeList } from './CodeList';
 import { Modal } from './Modal';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import type { CohortField, CohortPreview, IssuedCode } from './people-api';
 
 const FIELDS: CohortField[] = [
@@ -60,8 +60,12 @@ export function ImportWizard({ onClose, onImported }: { onClose: () => void; onI
   const shown = FIELDS.filter((f) => preview?.columns.some((c) => c.field === f));
   const predicted = new Map(preview?.rows.map((r) => [r.line, r.username]));
 
+  // The codes exist only on this screen: closing it by accident would mean resetting everyone.
+  const close = () => {
+    if (!created || window.confirm(t('people.codes.confirmClose'))) onClose();
+  };
   return (
-    <Modal title={t('people.import.title')} onClose={onClose} testId="import-wizard" wide>
+    <Modal title={t('people.import.title')} onClose={close} testId="import-wizard" wide>
       {created ? (
         <>
           <p className="ok" data-testid="import-done">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import { shortTime, type Invitation, type Team } from './people-api';
 
 /** Invitation codes for self-service sign-up: make one for a recruitment drive, share the link, withdraw it. */

@@ -8,7 +8,7 @@ import { TeamsPanel } from './TeamsPanel';
 import { WorkersPanel } from './WorkersPanel';
 import './people.css';
 
-export type PeopleTab = 'people' | 'teams' | 'invitations' | 'projects' | 'households';
+import type { PeopleTab } from './routes';
 
 const TABS: { tab: PeopleTab; to: string; label: MessageKey }[] = [
   { tab: 'people', to: '/workers', label: 'people.tab.people' },
@@ -40,11 +40,4 @@ export function PeoplePage({ tab, user }: { tab: PeopleTab; user: User }) {
   );
 }
 
-/** The tab a path names, or null when the path is not a people page. */
-export function peopleTabOf(path: string): PeopleTab | null {
-  const p = path.replace(/\/+$/, '');
-  if (p === '/workers') return 'people';
-  if (p === '/teams') return 'teams';
-  const m = /^\/workers\/(invitations|projects|households)$/.exec(p);
-  return m ? (m[1] as PeopleTab) : null;
-}
+export default PeoplePage;

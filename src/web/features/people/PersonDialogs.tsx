@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { useI18n } from '../../i18n';
 import { CodeList } from './CodeList';
 import { Modal } from './Modal';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import type { IssuedCode, Person } from './people-api';
 
 /** Reset: a one-time code replaces her password; she chooses a new one at her next login. */

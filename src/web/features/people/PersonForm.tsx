@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { useI18n, type MessageKey } from '../../i18n';
+import { errorText } from './error-text';
 import { Modal } from './Modal';
 import {
   householdLabel,
@@ -236,16 +237,4 @@ export function PersonForm({
       )}
     </Modal>
   );
-}
-
-/** A server error in words: known ids have their own sentence, others show the server's message. */
-export function errorText(t: (k: MessageKey, p?: Record<string, string | number>) => string, err: unknown): string {
-  if (err instanceof ApiError) {
-    const known = `people.error.${err.id}` as MessageKey;
-    const text = t(known);
-    if (text !== known) return text;
-    if (err.id === 'network') return t('error.network');
-    return t('error.generic', { message: err.message });
-  }
-  return t('error.generic', { message: String(err) });
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Project } from '../../api';
 import { useI18n } from '../../i18n';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import type { Person, ProjectMembers, Team } from './people-api';
 
 /**

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type User } from '../../api';
 import { useI18n } from '../../i18n';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import './people.css';
 
 interface InvitationInfo {

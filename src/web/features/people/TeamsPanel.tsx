@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
-import { errorText } from './PersonForm';
+import { errorText } from './error-text';
 import type { Person, Team } from './people-api';
 
 /** Teams with a team lead; pick a team to choose its members. */

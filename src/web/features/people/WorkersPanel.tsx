@@ -5,7 +5,8 @@ import { CodeList } from './CodeList';
 import { ImportWizard } from './ImportWizard';
 import { Modal } from './Modal';
 import { DisableDialog, ResetCodeDialog } from './PersonDialogs';
-import { errorText, PersonForm } from './PersonForm';
+import { errorText } from './error-text';
+import { PersonForm } from './PersonForm';
 import { householdLabel, type HouseholdStatus, type IssuedCode, type Person, type Team } from './people-api';
 
 interface Filter {
