@@ -84,6 +84,7 @@ describe.skipIf(!hasBrowser)('people pages in Chromium', () => {
     expect(usernames).toEqual(['w0001', 'w0002']);
     expect(codes.every((c) => /^\d{8}$/.test(c))).toBe(true);
     await page.screenshot({ path: path.join(screenshotDir, 'people-codes.png') });
+    page.once('dialog', (d) => void d.accept());
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=people-table] tbody tr').count()).toBe(2);
 

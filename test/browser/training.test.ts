@@ -71,7 +71,7 @@ describe.skipIf(!hasBrowser)('training in Chromium', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'training-lesson.png'), fullPage: true });
     for (const title of ['可见', '快捷键']) {
       await page.click('[data-testid=next-lesson]');
-      await expect.poll(() => page.locator('[data-testid=lesson] h1').textContent()).toContain(title);
+      await expect.poll(() => page.locator('[data-testid=lesson] h1').first().textContent()).toContain(title);
     }
     expect(await page.locator('[data-testid=lesson]').textContent()).toContain('模型生成的演示答案');
 

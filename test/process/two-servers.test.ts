@@ -1,7 +1,7 @@
 /**
  * Two server processes on one PostgreSQL database behave as one: leases taken with
- * FOR UPDATE SKIP LOCKED never hand one slot to two workers, and no item goes past
- * its overlap.
+ * FOR UPDATE SKIP LOCKED never hand one slot to two workers, no item goes past its
+ * overlap, and every accepted answer has exactly one earning in the ledger.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -72,6 +72,13 @@ describe.skipIf(!hasPostgres)('two servers on one PostgreSQL database', () => {
       expect([...perItem.values()].every((n) => n === overlap)).toBe(true);
       const items = await db.selectFrom('items').select(['claimed', 'submitted', 'open']).execute();
       expect(items.every((r) => r.claimed === overlap && r.submitted === overlap && r.open === 0)).toBe(true);
+      // Invariant 6 across both processes: the answers agree, so each was accepted and paid once.
+      const accepted = await db.selectFrom('annotations').select('id').where('accepted_at', 'is not', null).execute();
+      expect(accepted.length).toBe(ITEMS * overlap);
+      const paid = await db.selectFrom('ledger_entries').select(['annotation_id', 'kind', 'amount_fen']).execute();
+      expect(paid.length).toBe(ITEMS * overlap);
+      expect(new Set(paid.map((p) => p.annotation_id)).size).toBe(ITEMS * overlap);
+      expect(paid.every((p) => p.kind === 'earning' && p.amount_fen === 10)).toBe(true);
     },
     120_000,
   );

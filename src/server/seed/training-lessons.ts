@@ -51,7 +51,9 @@ export const DEMO_LESSONS: { title: string; body: string }[] = [
   },
   {
     title: '第 2 课：可见、遮挡、不在图中 / Visibility',
-    body: `# 每个点还要标“看得见吗”
+    body: `# 可见、遮挡、不在图中
+
+每个点除了位置，还要标“看得见吗”：
 
 | 状态 | 什么时候用 | 按键 |
 |---|---|---|

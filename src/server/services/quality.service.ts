@@ -143,7 +143,7 @@ export class QualityService {
     if (s?.status === 'suspended') {
       throw forbidden(
         'worker_suspended',
-        'Your accuracy on check items fell too low; a manager must reinstate you for this project.',
+        'Your accuracy on check items fell too low: pass the training exam again, or ask a manager to reinstate you.',
       );
     }
   }

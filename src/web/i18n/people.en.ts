@@ -63,6 +63,8 @@ export const peopleEn: Record<keyof typeof peopleZhCN, string> = {
   'people.codes.once': 'These codes are shown only now: print them or write them down.',
   'people.codes.howto':
     'Log in with the user name above and the one-time code as the password, then set your own password. A code is valid for 72 hours.',
+  'people.codes.confirmClose': 'The codes will not be shown again once closed. Have you printed or written them down?',
+  'people.passwordSet': 'set her own password',
   'people.codes.print': 'Print',
   'people.import.title': 'Import a sheet',
   'people.import.explain':

@@ -60,6 +60,8 @@ export const peopleZhCN = {
   'people.codes.once': '一次性密码只显示这一次，请现在打印或抄下来。',
   'people.codes.howto':
     '登录时用户名填上面的用户名，密码填一次性密码；登录后按提示设置自己的密码。一次性密码 72 小时内有效。',
+  'people.codes.confirmClose': '关闭后一次性密码不会再显示。已经打印或抄下来了吗？',
+  'people.passwordSet': '本人设置了新密码',
   'people.codes.print': '打印',
   'people.import.title': '批量导入',
   'people.import.explain': '上传 .xlsx 或 .csv 表格。先预览：每一行有问题都会标出来，确认前不会创建任何账号。',

@@ -118,6 +118,15 @@ export function PersonForm({
   };
 
   const active = statuses.filter((s) => s.active || s.code === person?.household);
+  /** A logged value in words: labels for codes, yes/no for flags, names for teams. */
+  const shown = (field: string, value: string | null) => {
+    if (value === null) return '—';
+    if (field === 'household') return householdLabel(statuses, value, locale);
+    if (field === 'consent_named' || field === 'disabled') return value === '1' ? t('people.yes') : t('people.no');
+    if (field === 'team_id') return teams.find((tm) => String(tm.id) === value)?.name ?? value;
+    if (field === 'password') return t(value === 'reset' ? 'people.reset' : 'people.passwordSet');
+    return value;
+  };
   return (
     <Modal title={person ? t('people.edit') : t('people.add')} onClose={onClose} testId="person-form" wide>
       <form className="form-grid" onSubmit={submit}>
@@ -229,7 +238,7 @@ export function PersonForm({
             {detail.changes.map((c) => (
               <li key={c.id}>
                 {shortTime(c.at)} · {c.changedByName ?? t('people.self')} · {t(`people.field.${c.field}` as MessageKey)}
-                : {c.oldValue ?? '—'} → {c.newValue ?? '—'}
+                : {shown(c.field, c.oldValue)} → {shown(c.field, c.newValue)}
               </li>
             ))}
           </ul>
