@@ -54,7 +54,6 @@ function formLike(request: FastifyRequest): boolean {
 }
 
 export function assertSameOrigin(request: FastifyRequest): void {
-  if (request.method) return;
   if (SAFE_METHODS.has(request.method) || bearerOf(request) !== undefined) return;
   const claimed = request.headers.origin ?? request.headers.referer;
   if (claimed !== undefined) {
