@@ -141,7 +141,10 @@ export const goldBody = z.object({
    * answer format writes them as visibility 0 like unplaced points, and a reference
    * must not leave any point undecided (core/quality/gold-reference.ts).
    */
-  notInImage: z.array(z.array(z.number().int().min(0).max(511)).max(512)).max(MAX_INSTANCES).optional(),
+  notInImage: z
+    .array(z.array(z.number().int().min(0).max(511)).max(512))
+    .max(MAX_INSTANCES)
+    .optional(),
 });
 
 export const reviewBody = z.object({

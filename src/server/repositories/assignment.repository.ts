@@ -9,6 +9,18 @@ import type { Executor } from '../db/tx.js';
 export class AssignmentRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Serializes one worker's leases, so the count of live leases read next still holds
+   * when the new lease is inserted, whichever server runs the other request: on
+   * PostgreSQL the worker's row is locked to the end of the transaction (NO KEY UPDATE,
+   * so foreign-key checks of the worker's own submissions do not wait on it). On SQLite
+   * the transaction began IMMEDIATE and holds the database's write lock already.
+   */
+  async lockWorker(trx: Executor, workerId: number): Promise<void> {
+    if (dialectOf(this.db) !== 'postgres') return;
+    await sql`select id from users where id = ${workerId} for no key update`.execute(trx);
+  }
+
   /** The worker's live leases in a project, oldest first. */
   activeLeases(trx: Executor, projectId: number, workerId: number, now: number) {
     return trx
