@@ -24,6 +24,7 @@ import { requireActor, type Actor } from './services/access.js';
 import type { Credential } from './services/auth.service.js';
 import { bearerOf, installRequestGuards } from './plugins/request-guards.plugin.js';
 import { registerSecurityHeaders } from './plugins/security-headers.plugin.js';
+import { installCleanText } from './plugins/clean-text.plugin.js';
 import { tokenRoutes } from './routes/tokens/tokens.routes.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
 import { projectRoutes } from './routes/projects/projects.routes.js';
@@ -99,6 +100,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}) {
   });
   // Cross-site request checks and token scopes, before any body is read.
   installRequestGuards(app);
+  // No NUL and no broken Unicode in any text of any route (PostgreSQL's text takes neither).
+  installCleanText(app);
 
   // A write is acknowledged only once it is durable (group commit on SQLite).
   app.addHook('onSend', async (request, reply) => {

@@ -44,3 +44,28 @@ export function text(max: number, min = 1) {
 export function rawText(max: number, min = 1) {
   return z.string().min(min).max(max).refine(isCleanText, CLEAN);
 }
+
+/**
+ * Where in a parsed request (params, query string or JSON body) the first string or
+ * key that `isCleanText` refuses lies, as a JSON pointer; undefined when all are clean.
+ * Walks without recursion, so a hostile nesting depth cannot overflow the stack.
+ *
+ * @example uncleanTextAt({ a: ['ok', 'x\u0000'] }) // → '/a/1'
+ */
+export function uncleanTextAt(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!isCleanText(v)) return at;
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}/${i}`]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        if (!isCleanText(k)) return `${at}/${k}`;
+        stack.push([child, `${at}/${k}`]);
+      }
+    }
+  }
+  return undefined;
+}

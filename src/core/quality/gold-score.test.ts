@@ -32,8 +32,57 @@ describe('scoreGold', () => {
     const flipped = { ...f, points: f.points.map((_, i) => f.points[flipIndex(i)]) };
     const r = scoreGold({ instances: [flipped] }, { instances: [f] }, face68);
     expect(r.swapped).toBe(true);
-    expect(r.feedback[0]).toEqual({ code: 'left_right_swap', instance: 0 });
+    expect(r.feedback[0]).toMatchObject({
+      code: 'left_right_swap',
+      instance: 0,
+      regions: ['jaw', 'brow', 'nose_bottom', 'eye', 'outer_lips', 'inner_lips'],
+      label: { zh: '整体左右互换' },
+    });
     expect(r.score).toBeLessThan(0.6);
+  });
+
+  /** The reference face with only the given points relabelled through their flip partners. */
+  const partly = (f: AnnotationData['instances'][number], points: (i: number) => boolean) => ({
+    ...f,
+    points: f.points.map((_, i) => f.points[points(i) ? flipIndex(i) : i]),
+  });
+
+  it.each([
+    ['eyebrows only', (i: number) => i >= 17 && i <= 26, 'brow', '左右眉毛互换', 5],
+    ['eyes only', (i: number) => i >= 36 && i <= 47, 'eye', '左右眼睛互换', 6],
+    ['the jaw line only', (i: number) => i <= 16, 'jaw', '左右下颌轮廓互换', 8],
+  ])('names a partial swap: %s', (_name, which, region, zh, pairs) => {
+    const f = face(100, 100);
+    const r = scoreGold({ instances: [partly(f, which)] }, { instances: [f] }, face68);
+    expect(r.swapped).toBe(true);
+    const swap = r.feedback.find((x) => x.code === 'left_right_swap');
+    expect(swap).toMatchObject({ code: 'left_right_swap', instance: 0, regions: [region], label: { zh } });
+    expect(swap?.code === 'left_right_swap' && swap.pairs).toHaveLength(pairs);
+    // The swapped points are explained by the swap, not listed as imprecise.
+    expect(r.feedback.some((x) => x.code === 'imprecise_points')).toBe(false);
+  });
+
+  it('names one side of the jaw swapped with its pairs, and the eyebrows beside it', () => {
+    const f = face(100, 100);
+    // The upper jaw (pairs 0↔16 … 3↔13) and the eyebrows relabelled; the rest as placed.
+    const r = scoreGold({ instances: [partly(f, (i) => i <= 3 || (i >= 13 && i <= 26))] }, { instances: [f] }, face68);
+    const swap = r.feedback.find((x) => x.code === 'left_right_swap');
+    expect(swap).toMatchObject({ regions: ['jaw', 'brow'], label: { zh: '左右下颌轮廓、眉毛互换' } });
+    expect(swap?.code === 'left_right_swap' && swap.pairs.slice(0, 4)).toEqual([
+      [0, 16],
+      [1, 15],
+      [2, 14],
+      [3, 13],
+    ]);
+  });
+
+  it('does not call careful noise a swap', () => {
+    const f = face(100, 100);
+    let seed = 7;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 6;
+    const noisy = { ...f, points: f.points.map((p) => [p[0] + noise(), p[1] + noise(), 2] as typeof p) };
+    const r = scoreGold({ instances: [noisy] }, { instances: [f] }, face68);
+    expect(r.swapped).toBe(false);
   });
 
   it('names imprecise points and visibility mismatches', () => {

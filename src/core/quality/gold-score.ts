@@ -5,14 +5,24 @@
  * coordinates of the reference in it.
  */
 import type { AnnotationData, Instance } from '../annotation.js';
-import type { KeypointTemplate } from '../templates/template.js';
+import type { KeypointTemplate, Localized } from '../templates/template.js';
 import { matchInstances } from './matching.js';
 import { nme } from './nme.js';
 import { oks } from './oks.js';
 import { detectSwap } from './swap.js';
+import { detectRegionSwaps, flipRegions, swapLabel } from './swap-regions.js';
 
 export type GoldFeedback =
-  | { code: 'left_right_swap'; instance: number }
+  | {
+      code: 'left_right_swap';
+      instance: number;
+      /** The swapped regions (`brow`, `eye`, `jaw`, …; every region for a whole mirrored face). */
+      regions: string[];
+      /** The flip pairs read the wrong way round. */
+      pairs: [number, number][];
+      /** What to tell the worker, e.g. 左右眉毛互换. */
+      label: Localized;
+    }
   | { code: 'missed_instance'; count: number }
   | { code: 'extra_instance'; count: number }
   | { code: 'imprecise_points'; points: number[] }
@@ -75,6 +85,23 @@ export function pairInstances(
 }
 
 /**
+ * The swap in one answer instance against its reference, by region: the whole face
+ * mirrored (every region), or only some regions (the eyebrows, the eyes, the jaw
+ * line) or single pairs of one; null when nothing is swapped.
+ */
+function namedSwap(a: Instance, r: Instance, norm: number, template: KeypointTemplate) {
+  const regions = flipRegions(template);
+  if (detectSwap(a, r, template).swapped) {
+    const keys = regions.map((x) => x.key);
+    return { regions: keys, pairs: regions.flatMap((x) => x.pairs), label: swapLabel(keys, template) };
+  }
+  const found = detectRegionSwaps(a, r, norm, template).filter((x) => x.swappedPairs.length > 0);
+  if (found.length === 0) return null;
+  const keys = found.map((x) => x.key);
+  return { regions: keys, pairs: found.flatMap((x) => x.swappedPairs), label: swapLabel(keys, template) };
+}
+
+/**
  * @example scoreGold(answer, reference, face68).score // → 0.93
  */
 export function scoreGold(answer: AnnotationData, reference: AnnotationData, template: KeypointTemplate): GoldScore {
@@ -105,15 +132,19 @@ export function scoreGold(answer: AnnotationData, reference: AnnotationData, tem
       nmeSum += e.nme;
       nmeCount++;
     }
-    if (template.flipPairs.length > 0 && detectSwap(a, r, template).swapped) {
+    const swap = template.flipPairs.length > 0 ? namedSwap(a, r, e.normalizer, template) : null;
+    const inSwap = new Set<number>();
+    if (swap) {
       swapped = true;
-      feedback.push({ code: 'left_right_swap', instance: p.b });
+      feedback.push({ code: 'left_right_swap', instance: p.b, ...swap });
+      for (const [i, j] of swap.pairs) inSwap.add(i).add(j);
     }
     e.perPoint.forEach((err, i) => {
       if (!Number.isFinite(err)) return;
       perPointSum[i] += err;
       perPointCount[i]++;
-      if (err > IMPRECISE) imprecise.add(i);
+      // Points the swap already explains are not also called imprecise.
+      if (err > IMPRECISE && !inSwap.has(i)) imprecise.add(i);
       const av = a.points[i]?.[2] ?? 0;
       const rv = r.points[i]?.[2] ?? 0;
       if ((av === 0) !== (rv === 0)) visibility.add(i);
@@ -121,8 +152,7 @@ export function scoreGold(answer: AnnotationData, reference: AnnotationData, tem
   }
   if (unmatchedRef.size) feedback.push({ code: 'missed_instance', count: unmatchedRef.size });
   if (unmatchedAns.size) feedback.push({ code: 'extra_instance', count: unmatchedAns.size });
-  if (!swapped && imprecise.size)
-    feedback.push({ code: 'imprecise_points', points: [...imprecise].sort((x, y) => x - y) });
+  if (imprecise.size) feedback.push({ code: 'imprecise_points', points: [...imprecise].sort((x, y) => x - y) });
   if (visibility.size) feedback.push({ code: 'visibility_mismatch', points: [...visibility].sort((x, y) => x - y) });
   const perPoint = Array.from(perPointSum, (s, i) => (perPointCount[i] ? s / perPointCount[i] : NaN));
   return {

@@ -173,6 +173,14 @@ export interface ProjectTable {
   hourly_floor_fen: Generated<number>;
   /** Pay: OKS against the final consensus (or gold score) from which an answer is accepted. */
   accept_oks: Generated<number>;
+  /** Extra answers `more_overlap` may add to one item; past it a disagreeing item goes to review. */
+  max_extra_overlap: Generated<number>;
+  /** The skip rule (gold skip rate against regular skip rate): none, warn or suspend. */
+  gold_skip_action: Generated<'none' | 'warn' | 'suspend'>;
+  /** How far (0–1) her gold skip rate may exceed her regular one before the skip rule acts. */
+  gold_skip_margin: Generated<number>;
+  /** Her quality page shows her standing as of her last completed batch of this many answers. */
+  feedback_batch: Generated<number>;
 }
 
 export interface BlobTable {
@@ -213,6 +221,8 @@ export interface ItemTable {
   extra_overlap: Generated<number>;
   /** none, flagged (low agreement), sampled (random review), reviewed. */
   review_state: Generated<'none' | 'flagged' | 'sampled' | 'reviewed'>;
+  /** A random key: regular items are leased and gold is picked in this order, never by id. */
+  lease_order: Generated<number>;
 }
 
 export interface AssignmentTable {
@@ -225,6 +235,10 @@ export interface AssignmentTable {
   expires_at: number;
   ended_at: number | null;
   skip_reason: string | null;
+  /** Times this worker was given the item: an item she gave back may return to her. */
+  lease_count: Generated<number>;
+  /** Times she gave it back unanswered (skipped, released or let expire). */
+  skip_count: Generated<number>;
 }
 
 export interface AnnotationTable {
@@ -243,6 +257,8 @@ export interface AnnotationTable {
   accepted_at: number | null;
   /** Its gold score or its OKS against the consensus, when one decided it. */
   accuracy: number | null;
+  /** A gold answer's decision is due at this time (then cleared); null for every other answer. */
+  decide_at: number | null;
 }
 
 export interface GoldAnswerTable {
@@ -474,6 +490,13 @@ export interface Database {
   training_attempts: TrainingAttemptTable;
   training_answers: TrainingAnswerTable;
   certifications: CertificationTable;
+  server_keys: ServerKeyTable;
+}
+
+/** Secrets the server keeps in its database, so that every process shares them. */
+export interface ServerKeyTable {
+  name: string;
+  value: string;
 }
 
 export type Org = Selectable<OrgTable>;

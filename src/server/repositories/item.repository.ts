@@ -2,8 +2,22 @@ import { sqliteHandle, type Db } from '../db/database.js';
 import type { Executor } from '../db/tx.js';
 import type { NewItem } from '../db/types.js';
 
-/** SQLite allows 32,766 bound parameters; an item row binds 13. */
+/** SQLite allows 32,766 bound parameters; an item row binds 14. */
 const INSERT_CHUNK = 2000;
+
+/**
+ * A random lease-order key in [0, 2^31 − 1). Items are leased in this order, so the
+ * order a worker meets them in says nothing of upload time or gold. Math.random is
+ * enough: nobody outside sees a key, only the order it makes.
+ */
+export function randomLeaseOrder(): number {
+  return Math.floor(Math.random() * 2147483647);
+}
+
+/** Rows with their lease-order key set (a caller may set one, e.g. a test that wants an order). */
+function withLeaseOrder(rows: NewItem[]): NewItem[] {
+  return rows.map((r) => (r.lease_order === undefined ? { ...r, lease_order: randomLeaseOrder() } : r));
+}
 
 export class ItemRepository {
   constructor(private readonly db: Db) {}
@@ -17,7 +31,7 @@ export class ItemRepository {
     const raw = sqliteHandle(this.db);
     if (raw) {
       const stmt = raw.prepare(
-        'insert into items (project_id, blob_sha256, source_path, name, width, height, meta, is_gold, claimed, open, submitted, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'insert into items (project_id, blob_sha256, source_path, name, width, height, meta, is_gold, claimed, open, submitted, created_at, lease_order) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const r of rows) {
         stmt.run(
@@ -33,6 +47,7 @@ export class ItemRepository {
           r.open ?? 1,
           r.submitted ?? 0,
           r.created_at,
+          r.lease_order ?? randomLeaseOrder(),
         );
       }
       return rows.length;
@@ -40,7 +55,7 @@ export class ItemRepository {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await executor
         .insertInto('items')
-        .values(rows.slice(i, i + INSERT_CHUNK))
+        .values(withLeaseOrder(rows.slice(i, i + INSERT_CHUNK)))
         .execute();
     }
     return rows.length;
@@ -53,7 +68,7 @@ export class ItemRepository {
       out.push(
         ...(await executor
           .insertInto('items')
-          .values(rows.slice(i, i + INSERT_CHUNK))
+          .values(withLeaseOrder(rows.slice(i, i + INSERT_CHUNK)))
           .returning(['id', 'name', 'width', 'height'])
           .execute()),
       );

@@ -73,43 +73,50 @@ export class WorkService {
    * cap is a database fact, also across servers); a unique-key race that slips past
    * (the same item to the same worker) is retried once, then answered 409, never 500.
    */
-  private async leaseInTx(actor: Actor, project: Project, now: number, retried = false) {
-    const projectId = project.id;
-    try {
-      return await withTx(this.db, async (trx) => {
-        await this.assignments.lockWorker(trx, actor.id);
-        await this.quality.assertNotSuspended(trx, projectId, actor.id);
-        const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
-        if (active.length >= MAX_ACTIVE_LEASES) return { ...active[0], size: null };
-        const expiresAt = now + project.lease_seconds * 1000;
-        // Gold items come at the project's rate, leased like any other item but taking no overlap slot.
-        if (await this.quality.wantsGold(trx, project, actor.id)) {
-          const goldId = await this.assignments.findGold(trx, projectId, actor.id);
-          if (goldId !== undefined) {
-            return {
-              ...(await this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt)),
-              size: null,
-            };
-          }
+  private async leaseInTx(actor: Actor, project: Project, now: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.leaseOnce(actor, project, now);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (attempt >= 2) {
+          throw conflict('lease_conflict', 'Another request took this item for you at the same moment; ask again.');
         }
-        // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const found = await this.assignments.findLeasable(trx, projectId, actor.id);
-          if (found === undefined) return null;
-          if (await this.assignments.claim(trx, found.id, project.overlap)) {
-            return {
-              ...(await this.assignments.insertLease(trx, projectId, found.id, actor.id, now, expiresAt)),
-              size: found,
-            };
-          }
-        }
-        return null;
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      if (!retried) return this.leaseInTx(actor, project, now, true);
-      throw conflict('lease_conflict', 'Another request took this item for you at the same moment; ask again.');
+      }
     }
+  }
+
+  private leaseOnce(actor: Actor, project: Project, now: number) {
+    const projectId = project.id;
+    return withTx(this.db, async (trx) => {
+      await this.assignments.lockWorker(trx, actor.id);
+      await this.quality.assertNotSuspended(trx, projectId, actor.id);
+      const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
+      if (active.length >= MAX_ACTIVE_LEASES) return { ...active[0], size: null };
+      const expiresAt = now + project.lease_seconds * 1000;
+      // Gold items come at the project's rate, leased like any other item but taking no overlap slot.
+      if (await this.quality.wantsGold(trx, project, actor.id)) {
+        const goldId = await this.assignments.findGold(trx, projectId, actor.id);
+        if (goldId !== undefined) {
+          return {
+            ...(await this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt)),
+            size: null,
+          };
+        }
+      }
+      // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const found = await this.assignments.findLeasable(trx, projectId, actor.id);
+        if (found === undefined) return null;
+        if (await this.assignments.claim(trx, found.id, project.overlap)) {
+          return {
+            ...(await this.assignments.insertLease(trx, projectId, found.id, actor.id, now, expiresAt)),
+            size: found,
+          };
+        }
+      }
+      return null;
+    });
   }
 
   /** The worker's live leases in a project, oldest first: what a reloaded workspace resumes. */

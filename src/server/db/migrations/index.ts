@@ -6,6 +6,7 @@ import * as tokens from './2026-12-02-0005-tokens.js';
 import * as people from './2026-12-02-0006-people.js';
 import * as training from './2026-12-02-0007-training.js';
 import * as pay from './2026-12-02-0008-pay.js';
+import * as goldOrder from './2026-12-02-0010-gold-order.js';
 
 /** Every migration in order; names sort by date. */
 export const migrations = {
@@ -17,4 +18,5 @@ export const migrations = {
   '2026-12-02-0006-people': people,
   '2026-12-02-0007-training': training,
   '2026-12-02-0008-pay': pay,
+  '2026-12-02-0010-gold-order': goldOrder,
 } as const;
