@@ -3,6 +3,21 @@ import { dialectOf, type Db } from '../db/database.js';
 import type { Executor } from '../db/tx.js';
 
 /**
+ * An item a worker gave back unanswered (skipped, released, let expire) returns to her
+ * after this long, gold and regular alike: skipping is no way around a check, and a
+ * returning image says nothing about gold.
+ */
+export const GIVEN_BACK_RETURNS_AFTER_MS = 20 * 60_000;
+
+/** Thrown when the worker already holds the item: answers like the unique key it stands for. */
+export class LeaseTaken extends Error {
+  readonly code = '23505';
+  constructor() {
+    super('This worker already holds this item.');
+  }
+}
+
+/**
  * Leases and their lifecycle. Counters on `items` (`claimed`, `open`) are changed
  * only here, in the same transaction as the assignment row they account for.
  */
@@ -35,21 +50,23 @@ export class AssignmentRepository {
   }
 
   /**
-   * The first open, non-gold item of the project this worker has never been given.
-   * On PostgreSQL the row is locked and rows locked by concurrent leases are skipped,
-   * so two servers never hand out the same slot.
+   * The first open, non-gold item of the project, in the random lease order, that this
+   * worker does not hold, has not answered, and has not given back within the last
+   * GIVEN_BACK_RETURNS_AFTER_MS. On PostgreSQL the row is locked and rows locked by
+   * concurrent leases are skipped, so two servers never hand out the same slot.
    */
   async findLeasable(
     trx: Executor,
     projectId: number,
     workerId: number,
+    now: number,
   ): Promise<{ id: number; width: number; height: number } | undefined> {
     const skipLocked = dialectOf(this.db) === 'postgres' ? sql`for update skip locked` : sql``;
     const row = await sql<{ id: number; width: number; height: number }>`
       select i.id, i.width, i.height from items i
       where i.project_id = ${projectId} and i.open = 1 and i.is_gold = 0
-        and not exists (select 1 from assignments a where a.item_id = i.id and a.worker_id = ${workerId})
-      order by i.id
+        and not exists (${heldOrRecent(workerId, now)})
+      order by i.lease_order
       limit 1
       ${skipLocked}`.execute(trx);
     return row.rows[0];
@@ -99,35 +116,46 @@ export class AssignmentRepository {
   }
 
   /**
-   * A gold item of the project this worker has not had. Gold items carry no overlap,
-   * so any number of workers can take one; which one a worker gets rotates with the
-   * worker id, so workers do not all meet the same gold item first.
+   * A random gold item of the project for this worker: the first, in lease order from
+   * a random point `start` (wrapping round), that she does not hold, has not answered
+   * and has not given back lately. Gold carries no overlap, so any number of workers can
+   * take one. Walks the gold index from `start`: no sort of every gold item per lease.
    */
-  async findGold(trx: Executor, projectId: number, workerId: number): Promise<number | undefined> {
-    const row = await sql<{ id: number }>`
-      select i.id from items i
-      where i.project_id = ${projectId} and i.is_gold = 1
-        and exists (select 1 from gold_answers g where g.item_id = i.id)
-        and not exists (select 1 from assignments a where a.item_id = i.id and a.worker_id = ${workerId})
-      order by (cast(i.id as bigint) * 7919 + ${workerId} * 104729) % 1000003
-      limit 1`.execute(trx);
-    return row.rows[0]?.id;
+  async findGold(
+    trx: Executor,
+    projectId: number,
+    workerId: number,
+    now: number,
+    start: number,
+  ): Promise<number | undefined> {
+    const pick = async (from: number, below: number) =>
+      (
+        await sql<{ id: number }>`
+          select i.id from items i
+          where i.project_id = ${projectId} and i.is_gold = 1
+            and i.lease_order >= ${from} and i.lease_order < ${below}
+            and exists (select 1 from gold_answers g where g.item_id = i.id)
+            and not exists (${heldOrRecent(workerId, now)})
+          order by i.lease_order
+          limit 1`.execute(trx)
+      ).rows[0]?.id;
+    return (await pick(start, 2147483647)) ?? (start > 0 ? await pick(0, start) : undefined);
   }
 
-  /** How many items, and how many of them gold, this worker has been given in a project. */
-  async leaseCounts(trx: Executor, projectId: number, workerId: number) {
+  /**
+   * Leases an item: a new row, or — for an item she gave back long enough ago — the
+   * same row again (the unique key on item and worker stays the rule). Throws
+   * `LeaseTaken` when she holds or answered it already.
+   */
+  async insertLease(
+    trx: Executor,
+    projectId: number,
+    itemId: number,
+    workerId: number,
+    now: number,
+    expiresAt: number,
+  ) {
     const row = await trx
-      .selectFrom('assignments')
-      .innerJoin('items', 'items.id', 'assignments.item_id')
-      .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.sum<number>('items.is_gold').as('gold')])
-      .where('assignments.worker_id', '=', workerId)
-      .where('assignments.project_id', '=', projectId)
-      .executeTakeFirstOrThrow();
-    return { total: Number(row.total), gold: Number(row.gold ?? 0) };
-  }
-
-  insertLease(trx: Executor, projectId: number, itemId: number, workerId: number, now: number, expiresAt: number) {
-    return trx
       .insertInto('assignments')
       .values({
         project_id: projectId,
@@ -137,8 +165,49 @@ export class AssignmentRepository {
         leased_at: now,
         expires_at: expiresAt,
       })
+      .onConflict((oc) =>
+        oc
+          .columns(['item_id', 'worker_id'])
+          .doUpdateSet({
+            status: 'leased',
+            leased_at: now,
+            expires_at: expiresAt,
+            ended_at: null,
+            skip_reason: null,
+            lease_count: sql`assignments.lease_count + 1`,
+          })
+          .where('assignments.status', 'in', GIVEN_BACK)
+          .where('assignments.ended_at', '<=', now - GIVEN_BACK_RETURNS_AFTER_MS),
+      )
       .returning(['id', 'item_id', 'leased_at', 'expires_at'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) throw new LeaseTaken();
+    return row;
+  }
+
+  /**
+   * How often this worker was given gold and regular items of a project and gave them
+   * back unanswered, optionally counting only leases given out up to `until`.
+   */
+  async skipCounts(executor: Executor, projectId: number, workerId: number, until?: number) {
+    let q = executor
+      .selectFrom('assignments')
+      .innerJoin('items', 'items.id', 'assignments.item_id')
+      .select((eb) => [
+        'items.is_gold',
+        eb.fn.sum<number>('assignments.lease_count').as('leases'),
+        eb.fn.sum<number>('assignments.skip_count').as('skips'),
+      ])
+      .where('assignments.worker_id', '=', workerId)
+      .where('assignments.project_id', '=', projectId)
+      .groupBy('items.is_gold');
+    if (until !== undefined) q = q.where('assignments.leased_at', '<=', until);
+    const rows = await q.execute();
+    const of = (gold: number) => {
+      const r = rows.find((x) => Number(x.is_gold) === gold);
+      return { leases: Number(r?.leases ?? 0), skips: Number(r?.skips ?? 0) };
+    };
+    return { gold: of(1), regular: of(0) };
   }
 
   get(trx: Executor, id: number) {
@@ -156,7 +225,18 @@ export class AssignmentRepository {
   ): Promise<boolean> {
     const res = await trx
       .updateTable('assignments')
-      .set({ status: to, ended_at: now, skip_reason: reason })
+      .set({
+        status: to,
+        ended_at: now,
+        skip_reason: reason,
+        // Skipped and released count as given back; a late answer undoes an expiry's count.
+        skip_count:
+          to === 'submitted'
+            ? from === 'expired'
+              ? sql`skip_count - 1`
+              : sql`skip_count`
+            : sql`skip_count + 1`,
+      })
       .where('id', '=', id)
       .where('status', '=', from)
       .executeTakeFirst();
@@ -194,7 +274,7 @@ export class AssignmentRepository {
   async expireDue(trx: Executor, now: number): Promise<number> {
     const expired = await trx
       .updateTable('assignments')
-      .set({ status: 'expired', ended_at: now })
+      .set({ status: 'expired', ended_at: now, skip_count: sql`skip_count + 1` })
       .where('status', '=', 'leased')
       .where('expires_at', '<=', now)
       .returning(['item_id', 'project_id'])
@@ -229,4 +309,15 @@ export class AssignmentRepository {
       .executeTakeFirstOrThrow();
     return { submitted: Number(row.n), activeMs: Number(row.ms ?? 0) };
   }
+}
+
+const GIVEN_BACK = ['skipped', 'released', 'expired'] as const;
+
+/**
+ * The worker's assignment of item `i` that keeps it from her: held, answered, or given
+ * back within GIVEN_BACK_RETURNS_AFTER_MS. One probe of the unique (item, worker) key.
+ */
+function heldOrRecent(workerId: number, now: number) {
+  return sql`select 1 from assignments a where a.item_id = i.id and a.worker_id = ${workerId}
+    and (a.status in ('leased', 'submitted') or a.ended_at > ${now - GIVEN_BACK_RETURNS_AFTER_MS})`;
 }
