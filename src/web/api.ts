@@ -54,7 +54,8 @@ export interface Progress {
   items: number;
   submissions: number;
   itemsFullyClaimed: number;
-  gold: number;
+  /** Staff only: a worker's progress counts regular items and says nothing of gold. */
+  gold?: number;
 }
 export interface Project {
   id: number;
@@ -75,6 +76,10 @@ export interface Project {
     agreementThreshold: number;
     lowAgreementAction: 'review' | 'more_overlap' | 'none';
     consensusMethod: 'median' | 'weighted';
+    maxExtraOverlap: number;
+    goldSkipAction: 'none' | 'warn' | 'suspend';
+    goldSkipMargin: number;
+    feedbackBatch: number;
   };
   createdAt: string;
   progress?: Progress;

@@ -263,12 +263,13 @@ describe.each(dialects)('fuzzing every route on %s', (dialect) => {
     }
 
     // Credentials that reach the database as text.
-    for (const extra of [
+    const credentials: Record<string, string>[] = [
       { authorization: 'Bearer shg_\u0000' },
       { authorization: 'Bearer \uD800\uD800' },
       { cookie: 'shugu_session=%00' },
       { cookie: `shugu_session=${'a'.repeat(5000)}` },
-    ]) {
+    ];
+    for (const extra of credentials) {
       await send('nobody', 'GET', '/api/me', JSON.stringify(extra), undefined, extra);
       await send('nobody', 'GET', '/api/projects', JSON.stringify(extra), undefined, extra);
     }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDate, USERNAME_PATTERN } from '../people/profile.js';
+import { id, idString } from './primitives.js';
 
 /** A code of the editable household status list: lower-case, stable, safe in URLs and sheets. */
 export const householdCode = z
@@ -38,7 +39,7 @@ export const personBody = z.object({
   household: householdCode.default('none'),
   startDate: dateString.optional(),
   consentNamed: z.boolean().default(false),
-  teamId: z.number().int().positive().nullish(),
+  teamId: id.nullish(),
 });
 
 export const personPatch = z
@@ -52,13 +53,13 @@ export const personPatch = z
     startDate: dateString.nullable(),
     endDate: dateString.nullable(),
     consentNamed: z.boolean(),
-    teamId: z.number().int().positive().nullable(),
+    teamId: id.nullable(),
   })
   .partial();
 
 export const peopleQuery = z.object({
   q: z.string().max(100).optional(),
-  teamId: z.coerce.number().int().positive().optional(),
+  teamId: idString.optional(),
   household: householdCode.optional(),
   status: z.enum(['active', 'disabled', 'all']).default('all'),
   role: personRole.optional(),
@@ -72,12 +73,12 @@ export const disableBody = z.object({
 
 export const teamBody = z.object({
   name: shortText.min(1),
-  leadUserId: z.number().int().positive().nullish(),
+  leadUserId: id.nullish(),
 });
 export const teamPatch = teamBody.partial();
 
 /** A base has hundreds of people, not tens of thousands. */
-const idList = z.array(z.number().int().positive()).max(5000);
+const idList = z.array(id).max(5000);
 
 export const teamMembersBody = z.object({ userIds: idList });
 
@@ -85,7 +86,7 @@ export const projectMembersBody = z.object({ userIds: idList.default([]), teamId
 
 export const invitationBody = z.object({
   role: z.literal('worker').default('worker'),
-  teamId: z.number().int().positive().nullish(),
+  teamId: id.nullish(),
   /** Up to 90 days: an invitation is for a recruitment drive, not forever. */
   expiresInHours: z
     .number()
@@ -132,8 +133,8 @@ export const householdStatusPatch = z
 
 export const codeParam = z.object({ code: householdCode });
 export const teamMemberParam = z.object({
-  id: z.coerce.number().int().positive(),
-  userId: z.coerce.number().int().positive(),
+  id: idString,
+  userId: idString,
 });
 
 export type PersonBody = z.infer<typeof personBody>;

@@ -73,6 +73,14 @@ export const projectSettings = {
   lowAgreementAction: z.enum(['review', 'more_overlap', 'none']),
   /** `weighted` weighs each worker by gold accuracy (geometric median). */
   consensusMethod: z.enum(['median', 'weighted']),
+  /** Extra answers `more_overlap` may add to one item before it goes to review instead. */
+  maxExtraOverlap: z.number().int().min(0).max(10),
+  /** The skip rule: what happens to a worker who skips check items far more than others. */
+  goldSkipAction: z.enum(['none', 'warn', 'suspend']),
+  /** How far her gold skip rate may exceed her regular skip rate (0–1) before the rule acts. */
+  goldSkipMargin: z.number().min(0.05).max(1),
+  /** Her quality page is updated once per this many answers, so it cannot time a check. */
+  feedbackBatch: z.number().int().min(5).max(100),
 };
 
 const qualitySettings = z.object({
@@ -84,6 +92,10 @@ const qualitySettings = z.object({
   agreementThreshold: projectSettings.agreementThreshold,
   lowAgreementAction: projectSettings.lowAgreementAction,
   consensusMethod: projectSettings.consensusMethod,
+  maxExtraOverlap: projectSettings.maxExtraOverlap,
+  goldSkipAction: projectSettings.goldSkipAction,
+  goldSkipMargin: projectSettings.goldSkipMargin,
+  feedbackBatch: projectSettings.feedbackBatch,
 });
 
 export const projectBody = z

@@ -181,6 +181,17 @@ export interface ProjectTable {
   gold_skip_margin: Generated<number>;
   /** Her quality page shows her standing as of her last completed batch of this many answers. */
   feedback_batch: Generated<number>;
+  /** Rolling agreement with peers (leave-one-out score) under which a worker is warned / suspended (0: off). */
+  peer_warn_below: Generated<number>;
+  peer_suspend_below: Generated<number>;
+  /** Credible peer scores before the peer rule acts. */
+  peer_min: Generated<number>;
+  /** Share of swapped answers (last 20 gold and peer checks) at which a worker is suspended (0: off). */
+  swap_suspend_share: Generated<number>;
+  /** Active milliseconds per placed point under which an answer is discarded as not real (0: off). */
+  fast_ms_per_point: Generated<number>;
+  /** Too-fast answers after which a worker is suspended (0: never). */
+  fast_suspend_after: Generated<number>;
 }
 
 export interface BlobTable {
@@ -294,6 +305,51 @@ export interface WorkerStandingTable {
   gold_count: number;
   reason: string | null;
   updated_at: number;
+  /** Her error scale (σ per coordinate, in inter-ocular distances) from gold and peers: her weight in a consensus. */
+  sigma?: number | null;
+  /** The points of evidence behind `sigma`. */
+  sigma_points?: number;
+  /** Credible peer scores so far, and their rolling mean. */
+  peer_count?: number;
+  peer_score?: number | null;
+  /** Answers discarded as too fast since her last reinstatement. */
+  fast_count?: number;
+  /** Peer, swap and speed evidence counts from this time (UTC ms): her last reinstatement. */
+  rules_since?: number;
+}
+
+export interface PeerScoreTable {
+  id: Generated<number>;
+  annotation_id: number;
+  project_id: number;
+  item_id: number;
+  worker_id: number;
+  /** Gold-style score against the consensus of the item's other answers; null when they gave no credible one. */
+  score: number | null;
+  nme: number | null;
+  swapped: number;
+  credible: number;
+  /** Her error scale on this item (σ, inter-ocular distances). */
+  sigma: number | null;
+  created_at: number;
+}
+
+export type QualityRule = 'gold' | 'peer' | 'swap' | 'fast' | 'skip' | 'review' | 'agreement';
+export type QualityAction = 'warned' | 'suspended' | 'discarded' | 'flagged' | 'reinstated' | 'cleared';
+
+/** What a quality rule did, for the manager's log. */
+export interface QualityEventTable {
+  id: Generated<number>;
+  project_id: number;
+  worker_id: number | null;
+  item_id: number | null;
+  rule: QualityRule;
+  action: QualityAction;
+  /** Answers the action concerned (discarded, rejected). */
+  count: number;
+  /** JSON: the figures that decided it. */
+  detail: string | null;
+  created_at: number;
 }
 
 export interface ConsensusTable {
@@ -473,6 +529,8 @@ export interface Database {
   gold_answers: GoldAnswerTable;
   gold_scores: GoldScoreTable;
   worker_standing: WorkerStandingTable;
+  peer_scores: PeerScoreTable;
+  quality_events: QualityEventTable;
   consensus: ConsensusTable;
   reviews: ReviewTable;
   ledger_entries: LedgerEntryTable;

@@ -187,9 +187,9 @@ export class AssignmentRepository {
 
   /**
    * How often this worker was given gold and regular items of a project and gave them
-   * back unanswered, optionally counting only leases given out up to `until`.
+   * back unanswered, counting the items she was (last) given from `since` up to `until`.
    */
-  async skipCounts(executor: Executor, projectId: number, workerId: number, until?: number) {
+  async skipCounts(executor: Executor, projectId: number, workerId: number, since = 0, until?: number) {
     let q = executor
       .selectFrom('assignments')
       .innerJoin('items', 'items.id', 'assignments.item_id')
@@ -201,6 +201,7 @@ export class AssignmentRepository {
       .where('assignments.worker_id', '=', workerId)
       .where('assignments.project_id', '=', projectId)
       .groupBy('items.is_gold');
+    if (since > 0) q = q.where('assignments.leased_at', '>=', since);
     if (until !== undefined) q = q.where('assignments.leased_at', '<=', until);
     const rows = await q.execute();
     const of = (gold: number) => {
@@ -231,11 +232,7 @@ export class AssignmentRepository {
         skip_reason: reason,
         // Skipped and released count as given back; a late answer undoes an expiry's count.
         skip_count:
-          to === 'submitted'
-            ? from === 'expired'
-              ? sql`skip_count - 1`
-              : sql`skip_count`
-            : sql`skip_count + 1`,
+          to === 'submitted' ? (from === 'expired' ? sql`skip_count - 1` : sql`skip_count`) : sql`skip_count + 1`,
       })
       .where('id', '=', id)
       .where('status', '=', from)

@@ -35,11 +35,22 @@ export class PayrollRepository {
     return this.db.updateTable('orgs').set({ min_hourly_wage_fen: fen }).where('id', '=', orgId).execute();
   }
 
-  /** An organisation's workers, and anyone else who has ledger entries there. */
+  /**
+   * An organisation's workers, and anyone else who has ledger entries there, with the
+   * Chinese label of their household status (the payroll goes to the same offices as
+   * the employment report).
+   */
   people(orgId: number) {
     return this.db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'role', 'disabled'])
+      .select(['id', 'username', 'display_name', 'role', 'disabled', 'household'])
+      .select((eb) =>
+        eb
+          .selectFrom('household_statuses')
+          .select('household_statuses.label_zh')
+          .whereRef('household_statuses.code', '=', 'users.household')
+          .as('household_label'),
+      )
       .where('org_id', '=', orgId)
       .where((eb) =>
         eb.or([

@@ -25,6 +25,9 @@ export interface PayrollRow {
   workerId: number;
   name: string;
   username: string;
+  /** Household status code, and its label (the code itself if the list lost it). */
+  household: string | null;
+  householdLabel: string | null;
   itemsAccepted: number;
   grossFen: number;
   bonusFen: number;
@@ -48,7 +51,10 @@ export interface Payroll {
   status: 'open' | 'closed';
   minHourlyWageFen: number;
   rows: PayrollRow[];
-  totals: Omit<PayrollRow, 'workerId' | 'name' | 'username' | 'effectiveHourlyFen' | 'belowMinimum'>;
+  totals: Omit<
+    PayrollRow,
+    'workerId' | 'name' | 'username' | 'household' | 'householdLabel' | 'effectiveHourlyFen' | 'belowMinimum'
+  >;
 }
 
 /** A project's bonus tiers as stored, validated: a bad row pays no bonus rather than a wrong one. */
@@ -192,6 +198,8 @@ export class PayService {
         workerId: u.id,
         name: u.display_name,
         username: u.username,
+        household: u.household,
+        householdLabel: u.household_label ?? u.household,
         itemsAccepted: s?.items ?? 0,
         grossFen: gross,
         bonusFen: s?.bonus ?? 0,

@@ -26,6 +26,7 @@ const yuan = (fen: number | null) => (fen === null ? null : Number(fenToYuan(fen
 export const PAYROLL_COLUMNS: Column[] = [
   { header: '姓名 Name', kind: 'text', value: (r) => r.name },
   { header: '用户名 Username', kind: 'text', value: (r) => r.username },
+  { header: '户籍类别 Household status', kind: 'text', value: (r) => r.householdLabel },
   { header: '验收件数 Items accepted', kind: 'int', value: (r) => r.itemsAccepted, total: (t) => t.itemsAccepted },
   { header: '计件收入（分）Gross (fen)', kind: 'int', value: (r) => r.grossFen, total: (t) => t.grossFen },
   {

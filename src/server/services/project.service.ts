@@ -35,6 +35,10 @@ export function projectView(p: Project) {
       agreementThreshold: p.agreement_threshold,
       lowAgreementAction: p.low_agreement_action,
       consensusMethod: p.consensus_method,
+      maxExtraOverlap: p.max_extra_overlap,
+      goldSkipAction: p.gold_skip_action,
+      goldSkipMargin: p.gold_skip_margin,
+      feedbackBatch: p.feedback_batch,
     },
     createdAt: new Date(p.created_at).toISOString(),
   };
@@ -50,6 +54,10 @@ function qualityColumns(b: Partial<ProjectPatch>) {
     agreement_threshold: b.agreementThreshold,
     low_agreement_action: b.lowAgreementAction,
     consensus_method: b.consensusMethod,
+    max_extra_overlap: b.maxExtraOverlap,
+    gold_skip_action: b.goldSkipAction,
+    gold_skip_margin: b.goldSkipMargin,
+    feedback_batch: b.feedbackBatch,
   };
 }
 
@@ -124,7 +132,15 @@ export class ProjectService {
       visible = visible.filter((p) => !closed.has(p.id));
     }
     const progress = await this.projects.progressMany(visible.map((p) => p.id));
-    return visible.map((p) => ({ ...projectView(p), progress: progress.get(p.id)! }));
+    return visible.map((p) => {
+      const all = progress.get(p.id)!;
+      // A worker's progress counts regular items only: no gold count, nothing to subtract one from.
+      const shown =
+        actor.role === 'worker'
+          ? { items: all.items - all.gold, submissions: all.submissions, itemsFullyClaimed: all.itemsFullyClaimed }
+          : all;
+      return { ...projectView(p), progress: shown };
+    });
   }
 
   async get(actor: Actor, id: number) {

@@ -24,11 +24,14 @@ import { acceptanceFor } from './acceptance.js';
 import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 import { templateOf } from './project.service.js';
+import { drawGold } from './gold-placement.js';
+import { ItemFinishing } from './item-finishing.js';
+import { FinishingRepository } from '../repositories/finishing.repository.js';
+import { StandingRepository } from '../repositories/standing.repository.js';
+import { StandingService, type Discarder } from './standing.service.js';
 
-/** Gold scores in a worker's rolling accuracy. */
-export const ACCURACY_WINDOW = 20;
-/** Gold scores before a worker is warned. */
-const WARN_AFTER = 3;
+/** Gold scores in a worker's rolling accuracy (the rule itself lives in services/standing.service.ts). */
+export { ACCURACY_WINDOW } from './standing.service.js';
 
 export class QualityService {
   constructor(
@@ -38,7 +41,20 @@ export class QualityService {
     private readonly assignments: AssignmentRepository,
     private readonly quality: QualityRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.finishing = new ItemFinishing(new FinishingRepository(), clock);
+    this.standing = new StandingService(db, new StandingRepository(db), quality, assignments, clock);
+  }
+
+  /** Standing from gold, peers, swaps and speed, and the log of what the rules did (services/standing.service.ts). */
+  readonly standing: StandingService;
+  private readonly discarder: Discarder = {
+    worker: (trx, project, workerId) => this.discardUnreviewedAnswers(trx, project, workerId),
+    afterAnswer: (trx, project, itemId) =>
+      this.finishing.recomputeAfterDiscard(trx, project, itemId, (t, p, id) => this.onItemComplete(t, p, id)),
+  };
+
+  private readonly finishing: ItemFinishing;
 
   // --- gold ---------------------------------------------------------------------
 
@@ -108,7 +124,10 @@ export class QualityService {
     // File names are looked up as text: the same rule as text at the edge (no NUL, no broken Unicode).
     const dirty = names.find((n) => !isCleanText(n));
     if (dirty !== undefined) {
-      throw badRequest('invalid_image', `The file name ${JSON.stringify(dirty)} holds a NUL character or broken Unicode.`);
+      throw badRequest(
+        'invalid_image',
+        `The file name ${JSON.stringify(dirty)} holds a NUL character or broken Unicode.`,
+      );
     }
     const found = names.length ? await this.items.byNames(projectId, names) : [];
     const byName = new Map(found.map((i) => [i.name, i]));
@@ -148,14 +167,9 @@ export class QualityService {
     }
   }
 
-  /** Chooses gold for this lease when the worker's share of gold is below the project's rate. */
+  /** Whether this lease is gold: a fresh random draw at the project's rate (services/gold-placement.ts). */
   async wantsGold(trx: Executor, project: Project, workerId: number): Promise<boolean> {
-    if (project.gold_rate <= 0) return false;
-    const c = await this.assignments.leaseCounts(trx, project.id, workerId);
-    // A new worker meets gold at twice the rate until `min_gold` checks are in, so a
-    // spammer is found within a few dozen items rather than min_gold / gold_rate.
-    const rate = c.gold < project.min_gold ? Math.min(0.5, 2 * project.gold_rate) : project.gold_rate;
-    return c.gold < rate * (c.total + 1);
+    return drawGold(project, async () => (await this.quality.standing(project.id, workerId, trx))?.gold_count ?? 0);
   }
 
   /** Scores a gold submission and updates the worker's standing, in the submit's transaction. */
@@ -186,33 +200,8 @@ export class QualityService {
     });
     // Pay: a passing gold answer is accepted (services/acceptance.ts).
     await acceptanceFor(this.db).judgeGold(trx, project, annotationId, result.score, now);
-    const prior = await this.quality.standing(project.id, workerId, trx);
-    const goldCount = (prior?.gold_count ?? 0) + 1;
-    const scores = await this.quality.recentScores(project.id, workerId, Math.min(goldCount, ACCURACY_WINDOW), trx);
-    const accuracy = scores.reduce((s, r) => s + r.score, 0) / scores.length;
-    let status: 'active' | 'warned' | 'suspended' = prior?.status === 'suspended' ? 'suspended' : 'active';
-    let reason: string | null = prior?.reason ?? null;
-    if (status !== 'suspended') {
-      if (goldCount >= project.min_gold && accuracy < project.suspend_below) {
-        status = 'suspended';
-        reason = 'accuracy_below_suspension';
-        await this.discardUnreviewedAnswers(trx, project, workerId);
-      } else if (goldCount >= WARN_AFTER && accuracy < project.warn_below) {
-        status = 'warned';
-        reason = 'accuracy_below_warning';
-      } else {
-        reason = null;
-      }
-    }
-    await this.quality.upsertStanding(trx, {
-      project_id: project.id,
-      worker_id: workerId,
-      status,
-      accuracy,
-      gold_count: goldCount,
-      reason,
-      updated_at: now,
-    });
+    // Rolling gold accuracy, then every rule (gold, peers, swaps, speed): services/standing.service.ts.
+    await this.standing.afterGold(trx, project, annotationId, workerId, result, this.discarder);
   }
 
   /**
@@ -221,19 +210,14 @@ export class QualityService {
    * is also sampled for review. Runs in the submit's transaction.
    */
   async onItemComplete(trx: Executor, project: Project, itemId: number) {
+    // Answers too fast to be real are discarded first; the item then waits for their replacements.
+    if (await this.standing.discardTooFast(trx, project, itemId, this.discarder)) return;
     const answers = await this.quality.liveAnswers(itemId, trx);
     if (answers.length === 0) return;
     const template = templateOf(project);
     const parsed = answers.map((a) => JSON.parse(a.data) as AnnotationData);
-    const weights =
-      project.consensus_method === 'weighted'
-        ? await Promise.all(
-            answers.map(async (a) =>
-              weightOf((await this.quality.standing(project.id, a.worker_id, trx))?.accuracy ?? null),
-            ),
-          )
-        : undefined;
-    const merged = consensusOf(parsed, template, weights);
+    // The robust EM, each worker weighed by her error scale from gold and peers.
+    const merged = await this.standing.consensus(trx, project, answers, parsed);
     await this.quality.upsertConsensus(trx, {
       item_id: itemId,
       project_id: project.id,
@@ -243,16 +227,11 @@ export class QualityService {
       submissions: answers.length,
       created_at: this.clock.now(),
     });
-    if (answers.length > 1 && merged.agreement < project.agreement_threshold) {
-      if (project.low_agreement_action === 'more_overlap') {
-        await this.assignments.addOverlap(trx, itemId, project.overlap, 1);
-        return;
-      }
-      if (project.low_agreement_action === 'review') {
-        await this.quality.setReviewState(trx, itemId, 'flagged');
-        return;
-      }
-    }
+    // Peer agreement and every rule; a suspension that discarded an answer here reopened the item.
+    if (await this.standing.afterItemFinished(trx, project, itemId, answers, parsed, merged, this.discarder)) return;
+    // Final, one more answer (within the cap) or review (services/item-finishing.ts).
+    if ((await this.finishing.afterConsensus(trx, project, itemId, answers.length, merged.agreement)) !== 'final')
+      return;
     if (project.review_rate > 0 && sampled(itemId, project.review_rate))
       await this.quality.setReviewState(trx, itemId, 'sampled');
     // The consensus is final: answers that agree with it are accepted and paid (services/acceptance.ts).
@@ -280,7 +259,7 @@ export class QualityService {
    * are rejected, their slots go back to the pool and affected consensus is dropped,
    * so other workers redo those items.
    */
-  private async discardUnreviewedAnswers(trx: Executor, project: Project, workerId: number) {
+  async discardUnreviewedAnswers(trx: Executor, project: Project, workerId: number) {
     const rows = await this.quality.unreviewedAnswers(trx, project.id, workerId);
     for (const r of rows) {
       await this.quality.setAnnotationStatus(trx, r.id, 'rejected');
@@ -288,6 +267,12 @@ export class QualityService {
       await this.assignments.unsubmit(trx, r.item_id, project.overlap);
       await this.quality.deleteConsensus(trx, r.item_id);
     }
+    // Each item's requirement follows its remaining answers; items nobody is left to finish go to review.
+    const complete = (t: Executor, p: Project, id: number) => this.onItemComplete(t, p, id);
+    for (const itemId of new Set(rows.map((r) => r.item_id)))
+      await this.finishing.recomputeAfterDiscard(trx, project, itemId, complete);
+    await this.finishing.closeStrandedItems(trx, project, complete);
+    return rows.length;
   }
 
   /**
@@ -345,8 +330,8 @@ export class QualityService {
     assertCanManage(actor, project);
     const prior = await this.quality.standing(projectId, workerId);
     if (!prior) throw notFound('worker_standing');
-    await withTx(this.db, (trx) =>
-      this.quality.upsertStanding(trx, {
+    await withTx(this.db, async (trx) => {
+      await this.quality.upsertStanding(trx, {
         project_id: projectId,
         worker_id: workerId,
         status: 'active',
@@ -355,8 +340,9 @@ export class QualityService {
         gold_count: 0,
         reason: 'reinstated',
         updated_at: this.clock.now(),
-      }),
-    );
+      });
+      await this.standing.onReinstated(trx, projectId, workerId, actor.id);
+    });
     return { workerId, status: 'active' as const };
   }
 
@@ -501,6 +487,7 @@ export class QualityService {
       if (verdict === 'reject') {
         await this.assignments.unsubmit(trx, ann.item_id, project.overlap);
         await this.quality.deleteConsensus(trx, ann.item_id);
+        await this.finishing.closeIfStranded(trx, project, ann.item_id, (t, p, id) => this.onItemComplete(t, p, id));
       }
       const open = (await this.quality.liveAnswers(ann.item_id, trx)).some((a) => a.status === 'submitted');
       if (!open) await this.quality.setReviewState(trx, ann.item_id, 'reviewed');

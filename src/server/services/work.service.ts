@@ -20,6 +20,7 @@ import { templateOf } from './project.service.js';
 import type { QualityService } from './quality.service.js';
 import type { ProjectMembership } from './project-membership.js';
 import type { CertificationService } from './certification.service.js';
+import { randomOrderKey } from './gold-placement.js';
 
 /** The current item and the one fetched ahead: a worker holds at most this many leases per project. */
 export const MAX_ACTIVE_LEASES = 2;
@@ -94,9 +95,10 @@ export class WorkService {
       const active = await this.assignments.activeLeases(trx, projectId, actor.id, now);
       if (active.length >= MAX_ACTIVE_LEASES) return { ...active[0], size: null };
       const expiresAt = now + project.lease_seconds * 1000;
-      // Gold items come at the project's rate, leased like any other item but taking no overlap slot.
+      // Gold comes at random at the project's rate (services/gold-placement.ts), a random
+      // gold item, leased like any other item but taking no overlap slot.
       if (await this.quality.wantsGold(trx, project, actor.id)) {
-        const goldId = await this.assignments.findGold(trx, projectId, actor.id);
+        const goldId = await this.assignments.findGold(trx, projectId, actor.id, now, randomOrderKey());
         if (goldId !== undefined) {
           return {
             ...(await this.assignments.insertLease(trx, projectId, goldId, actor.id, now, expiresAt)),
@@ -106,7 +108,7 @@ export class WorkService {
       }
       // On PostgreSQL a candidate can fill up between SKIP LOCKED and the claim; try the next.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const found = await this.assignments.findLeasable(trx, projectId, actor.id);
+        const found = await this.assignments.findLeasable(trx, projectId, actor.id, now);
         if (found === undefined) return null;
         if (await this.assignments.claim(trx, found.id, project.overlap)) {
           return {

@@ -86,6 +86,7 @@ export const en: Record<MessageKey, string> = {
   'project.dropHere': 'Drop images or zip archives here, or click to choose files',
   'project.uploading': 'Uploading {percent}%',
   'project.uploaded': 'Added {added}, {dup} already there',
+  'project.uploadSkipped': '; skipped {n} files that are not images: {names}',
   'project.export': 'Export COCO',
   'project.noItems': 'No images yet.',
   'project.submissions': '{n} submissions',

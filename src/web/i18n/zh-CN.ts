@@ -85,6 +85,7 @@ export const zhCN = {
   'project.dropHere': '把图片或 zip 压缩包拖到这里，或点击选择文件',
   'project.uploading': '上传中 {percent}%',
   'project.uploaded': '已添加 {added} 张，重复 {dup} 张',
+  'project.uploadSkipped': '；跳过 {n} 个非图片文件：{names}',
   'project.export': '导出 COCO',
   'project.noItems': '还没有图片。',
   'project.submissions': '{n} 次提交',

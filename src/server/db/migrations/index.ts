@@ -7,6 +7,7 @@ import * as people from './2026-12-02-0006-people.js';
 import * as training from './2026-12-02-0007-training.js';
 import * as pay from './2026-12-02-0008-pay.js';
 import * as goldOrder from './2026-12-02-0010-gold-order.js';
+import * as qualityRules from './2026-12-02-0011-quality-rules.js';
 
 /** Every migration in order; names sort by date. */
 export const migrations = {
@@ -19,4 +20,5 @@ export const migrations = {
   '2026-12-02-0007-training': training,
   '2026-12-02-0008-pay': pay,
   '2026-12-02-0010-gold-order': goldOrder,
+  '2026-12-02-0011-quality-rules': qualityRules,
 } as const;

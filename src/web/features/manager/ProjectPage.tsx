@@ -120,7 +120,21 @@ function UploadZone({ projectId, onDone }: { projectId: number; onDone: () => vo
         /* reported below */
       }
       if (xhr.status === 201) {
-        setMessage({ ok: true, text: t('project.uploaded', { added: body.added, dup: body.duplicates }) });
+        // Folders are structure, not files; documents and system files in an archive are worth naming.
+        const skipped = ((body.skipped ?? []) as { name: string; reason: string }[]).filter(
+          (s) => s.reason !== 'folder',
+        );
+        const names =
+          skipped
+            .slice(0, 3)
+            .map((s) => s.name)
+            .join(', ') + (skipped.length > 3 ? ' …' : '');
+        setMessage({
+          ok: true,
+          text:
+            t('project.uploaded', { added: body.added, dup: body.duplicates }) +
+            (skipped.length > 0 ? t('project.uploadSkipped', { n: skipped.length, names }) : ''),
+        });
         onDone();
       } else {
         setMessage({ ok: false, text: body?.error?.message ?? xhr.statusText });
