@@ -1,42 +1,39 @@
 /**
  * Crowd simulator: a mixed crowd annotates synthetic 68-point faces through the REAL
- * services (in-process, a fresh SQLite database in a temp folder, no HTTP), so the
- * gold checks, standing rules (warn / suspend) and stored consensus are the ones a
- * deployment runs. The simulator knows every face's true points; the server never does
- * except through the gold references a manager sets.
+ * services (in-process, a fresh SQLite database in a temp folder per seed, no HTTP),
+ * so gold placement, gold scoring, peer agreement, the standing rules (warn / suspend /
+ * discard), item finishing and the stored consensus are the ones a deployment runs.
+ * The simulator knows every face's true points; the server never does except through
+ * the gold references a manager sets.
  *
- *     npx tsx bench/crowd.ts [--items 600] [--gold-rate 0.1] [--seed 1] [--method median|weighted]
- *       [--careful 12] [--sloppy 6] [--swappers 3] [--spammers 3] [--max-steps 0] [--json out.json] [--keep]
+ *     npx tsx bench/crowd.ts [--seeds 5] [--seed 1] [--items 300] [--gold-rate 0.1]
+ *       [--careful 6] [--sloppy 4] [--swappers 2] [--spammers 1] [--timed 1] [--skippers 1]
+ *       [--sloppy-min 0.025] [--sloppy-max 0.04] [--max-steps 0] [--json out.json] [--keep]
  *
- * Items: `--items` faces plus `--gold-rate` × that many extra gold faces, all 1000×800,
- * all pointing at one stored image (ingested through `ImageService.ingest` into a
- * scratch project). A face is the face-68 template's reference shape scaled to 80–300
- * px, each point jittered by 1 % of the face size, rotated by up to ±10° and placed
- * wholly inside the image. Gold references are the TRUE points (`setGold`).
+ * Seeds `--seed` … `--seed + --seeds − 1`. Items: `--items` faces plus `--gold-rate` ×
+ * that many extra gold faces, 1000×800, all pointing at one stored image. The crowd
+ * is described in bench/crowd-members.ts. Project: face-68, overlap 3, the gold rate
+ * given, every other quality setting at its default (suspend below 0.6, warn below
+ * 0.75, min 5 gold, low agreement → review, peer / swap / speed rules on).
  *
- * Project: face-68, overlap 3, gold rate as given, minGold 5, warnBelow 0.75 and
- * suspendBelow 0.6 (the project defaults; flags change them), lowAgreementAction 'none' (agreement never adds overlap), review
- * rate 0, consensus method from `--method`.
+ * Workers take turns in rounds, in a freshly shuffled order each round; a turn is
+ * lease → (skip, or answer → submit). A worker whose lease is refused (suspended) or
+ * comes back empty leaves; the run ends when a whole round leases nothing.
  *
- * Workers (per-worker noise drawn once; σ per coordinate, in units of the face size):
- * careful σ 1.2–1.8 %; sloppy σ 4–6 %; swappers careful (σ 1.5 %) but relabel the
- * flip pairs (left ↔ right) on 70 % of faces; spammers put every point uniformly
- * anywhere in the image. Answers are clamped to the image and rounded to 0.1 px, have
- * no box and every point visible. Workers take turns in rounds, in a freshly shuffled
- * order each round; a turn is lease → answer → submit. A worker whose lease is
- * refused (suspended) or comes back empty leaves; the run ends when a whole round
- * leases nothing (or after `--max-steps` leases).
- *
- * Errors are NME against the truth, normalised by the TRUE inter-ocular distance
- * (points 36/45), via `nme()` from core. A missing consensus face counts as NME 1.0
- * (every point missed, as the NME rules score a miss).
+ * Measures, per seed and over all seeds: NME against the truth (normalised by the TRUE
+ * inter-ocular distance) of the stored consensus, of the old median consensus
+ * (`mergeAnswers`) and a plain mean over the same final answers, and of the best careful
+ * worker; the ratio of the consensus to the best careful worker on the items she
+ * answered; items failing at NME 0.10; items finished (a stored consensus, not waiting
+ * for answers); who was warned or suspended after how many gold checks (gold leases
+ * offered, skipped ones included); and the cost in answers submitted per item.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { AnnotationData, Instance } from '../src/core/annotation.js';
-import { failureRate, nme } from '../src/core/quality/nme.js';
-import { flipPermutation } from '../src/core/quality/swap.js';
+import { mergeAnswers } from '../src/core/quality/consensus.js';
+import { nme } from '../src/core/quality/nme.js';
 import { face68 } from '../src/core/templates/face-68.js';
 import type { Point } from '../src/core/templates/template.js';
 import { loadConfig } from '../src/server/config.js';
@@ -46,132 +43,98 @@ import type { PublicUser } from '../src/server/repositories/user.repository.js';
 import { hashPassword } from '../src/server/services/auth.service.js';
 import { certifyForBuiltins } from '../src/server/services/certification.service.js';
 import type { Clock } from '../src/server/services/clock.js';
+import { answer, type Face, H, KINDS, type Kind, makeFace, Rng, sigmaOf, W } from './crowd-members.js';
 import { mdTable, parseArgs, prng, tempDir } from './lib.js';
 import { sharedHashUsers } from './setup.js';
 
 const args = parseArgs({
-  items: 600,
-  goldRate: 0.1,
+  seeds: 5,
   seed: 1,
-  method: 'median',
-  careful: 12,
-  sloppy: 6,
-  swappers: 3,
-  spammers: 3,
+  items: 300,
+  goldRate: 0.1,
+  careful: 6,
+  sloppy: 4,
+  swappers: 2,
+  spammers: 1,
+  timed: 1,
+  skippers: 1,
+  sloppyMin: 0.025,
+  sloppyMax: 0.04,
   maxSteps: 0,
   json: '',
   keep: false,
-  warnBelow: 0.75,
-  suspendBelow: 0.6,
 });
-if (args.method !== 'median' && args.method !== 'weighted') throw new Error('--method is median or weighted');
 if (!(args.goldRate >= 0 && args.goldRate <= 0.5)) throw new Error('--gold-rate is between 0 and 0.5');
 if (!Number.isInteger(args.items) || args.items < 1) throw new Error('--items must be a positive integer');
 
-const W = 1000;
-const H = 800;
 const OVERLAP = 3;
-const MIN_GOLD = 5;
-const WARN_BELOW = args.warnBelow;
-const SUSPEND_BELOW = args.suspendBelow;
-const SWAP_SHARE = 0.7;
-/** The project's agreement threshold (the default); with action 'none' it only marks what 'review' would flag. */
-const AGREEMENT_THRESHOLD = 0.5;
-const N = face68.points.length;
-const PERM = flipPermutation(face68);
-
-type Kind = 'careful' | 'sloppy' | 'swapper' | 'spammer';
+const counts: Record<Kind, number> = {
+  careful: args.careful,
+  sloppy: args.sloppy,
+  swapper: args.swappers,
+  spammer: args.spammers,
+  timed: args.timed,
+  skipper: args.skippers,
+};
 
 interface Sim {
   kind: Kind;
   label: string;
-  /** Noise σ per coordinate as a share of the face size (NaN for spammers). */
   sigma: number;
   actor: PublicUser;
   done: boolean;
   leases: number;
-  goldLeases: number;
-  /** Non-gold answers and their NME against the truth. */
-  nmes: number[];
-  warnedAtGold?: number;
-  suspended?: { goldScores: number; goldCount: number; accuracy: number | null; leases: number; answers: number };
+  goldOffered: number;
+  answers: number;
+  /** Non-gold answers: item and NME against the truth. */
+  nmes: Map<number, number>;
+  pageSeen: string;
+  sincePageChange: number;
+  warnedAt?: { gold: number; reason: string | null };
+  suspendedAt?: { gold: number; leases: number; reason: string | null };
 }
 
-interface Face {
-  size: number;
-  points: Point[];
+interface SeedResult {
+  seed: number;
+  items: number;
+  consensusMean: number;
+  oldMedianMean: number;
+  plainMean: number;
+  best: { label: string; sigma: number; own: number; consensusOnHers: number; items: number };
+  ratio: number;
+  fail10: number;
+  oldFail10: number;
+  finished: number;
+  inReview: number;
+  open: number;
+  answersPerItem: number;
+  mixed: { items: number; mean: number; fail10: number };
+  goldShare: number;
+  workers: {
+    label: string;
+    kind: Kind;
+    leases: number;
+    gold: number;
+    answers: number;
+    meanNme: number;
+    status: string;
+    warnedAtGold: number | null;
+    suspendedAtGold: number | null;
+    reason: string | null;
+  }[];
+  events: { rule: string; action: string; times: number; answers: number }[];
+  seconds: number;
 }
-
-const rand = prng(args.seed);
-let spare: number | null = null;
-/** Standard normal (Box–Muller, second value kept). */
-function gauss(): number {
-  if (spare !== null) {
-    const s = spare;
-    spare = null;
-    return s;
-  }
-  const u = 1 - rand();
-  const v = rand();
-  const r = Math.sqrt(-2 * Math.log(u));
-  spare = r * Math.sin(2 * Math.PI * v);
-  return r * Math.cos(2 * Math.PI * v);
-}
-const between = (lo: number, hi: number) => lo + rand() * (hi - lo);
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-const round1 = (v: number) => Math.round(v * 10) / 10;
-
-/** A true face: the template's mean shape, scaled, jittered, rotated and placed inside the image. */
-function makeFace(): Face {
-  const size = between(80, 300);
-  const w = size * face68.refAspect;
-  const h = size;
-  const theta = (between(-10, 10) * Math.PI) / 180;
-  const cos = Math.cos(theta);
-  const sin = Math.sin(theta);
-  const half = 0.5 * Math.hypot(w, h) + 0.05 * size;
-  const cx = between(half, W - half);
-  const cy = between(half, H - half);
-  const points: Point[] = face68.points.map((p) => {
-    const dx = (p.ref[0] - 0.5) * w + gauss() * 0.01 * size;
-    const dy = (p.ref[1] - 0.5) * h + gauss() * 0.01 * size;
-    return [cx + cos * dx - sin * dy, cy + sin * dx + cos * dy, 2];
-  });
-  return { size, points };
-}
-
-/** One worker's answer for a face, by the worker's kind; `swapped` when a swapper relabelled left/right. */
-function answer(sim: Sim, face: Face): { inst: Instance; swapped: boolean } {
-  if (sim.kind === 'spammer') {
-    const points = face.points.map((): Point => [round1(rand() * W), round1(rand() * H), 2]);
-    return { inst: { bbox: null, points }, swapped: false };
-  }
-  const swapped = sim.kind === 'swapper' && rand() < SWAP_SHARE;
-  const s = sim.sigma * face.size;
-  const points: Point[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = face.points[swapped ? PERM[i] : i];
-    points.push([round1(clamp(t[0] + gauss() * s, 0, W)), round1(clamp(t[1] + gauss() * s, 0, H)), 2]);
-  }
-  return { inst: { bbox: null, points }, swapped };
-}
-
-/** Short name of an answer's kind, for the failure breakdown. */
-const answerKind = (a: { sim: Sim; swapped: boolean }) =>
-  a.sim.kind === 'swapper' ? (a.swapped ? 'swapped' : 'swapper-ok') : a.sim.kind;
 
 const truthInstance = (f: Face): Instance => ({ bbox: null, points: f.points });
 const nmeOf = (a: Instance, f: Face) => nme(a, truthInstance(f), face68).nme;
-const mean = (xs: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return xs.length ? s / xs.length : NaN;
-};
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : NaN);
 const f4 = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : '–');
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : '–');
 
-async function main() {
+async function runSeed(seed: number): Promise<SeedResult> {
   const t0 = performance.now();
+  const rng = new Rng(prng(seed));
   const dir = tempDir('shugu-crowd-');
   let now = Date.UTC(2026, 10, 30, 8, 0, 0);
   const clock: Clock = { now: () => now };
@@ -187,36 +150,31 @@ async function main() {
   );
   const ctx = await createContext(config, clock);
   try {
-    // --- org, people (one argon2 hash shared by all) -------------------------------
+    // --- setup: org, people, project, items, gold ------------------------------------
     const org = await ctx.repos.orgs.create('Crowd vendor', 'vendor', now);
     const userRow = sharedHashUsers(org.id, await hashPassword('crowd-password-1'), now);
     const manager = (await ctx.repos.users.get((await ctx.repos.users.create(userRow('manager', 'manager'))).id))!;
-    const mix: [Kind, number, () => number][] = [
-      ['careful', args.careful, () => between(0.012, 0.018)],
-      ['sloppy', args.sloppy, () => between(0.04, 0.06)],
-      ['swapper', args.swappers, () => 0.015],
-      ['spammer', args.spammers, () => NaN],
-    ];
     const sims: Sim[] = [];
-    for (const [kind, count, sigma] of mix) {
-      for (let i = 0; i < count; i++) {
+    for (const kind of KINDS) {
+      for (let i = 0; i < counts[kind]; i++) {
         const label = `${kind}-${i + 1}`;
         const u = await ctx.repos.users.create(userRow(label, 'worker'));
         await certifyForBuiltins(ctx.db, [u], now);
         sims.push({
           kind,
           label,
-          sigma: sigma(),
+          sigma: sigmaOf(rng, kind, [args.sloppyMin, args.sloppyMax]),
           actor: (await ctx.repos.users.get(u.id))!,
           done: false,
           leases: 0,
-          goldLeases: 0,
-          nmes: [],
+          goldOffered: 0,
+          answers: 0,
+          nmes: new Map(),
+          pageSeen: '',
+          sincePageChange: 99,
         });
       }
     }
-
-    // --- project and items ---------------------------------------------------------
     const project = await ctx.services.projects.create(manager, {
       name: 'Crowd faces',
       templateId: 'face-68',
@@ -226,16 +184,7 @@ async function main() {
       maxInstances: 20,
       instructions: '',
       goldRate: args.goldRate,
-      warnBelow: WARN_BELOW,
-      suspendBelow: SUSPEND_BELOW,
-      minGold: MIN_GOLD,
-      reviewRate: 0,
-      agreementThreshold: AGREEMENT_THRESHOLD,
-      lowAgreementAction: 'none',
-      consensusMethod: args.method as 'median' | 'weighted',
     });
-    // The one stored image goes through the real ingest, into a scratch project so that
-    // its own item does not join the work.
     const scratch = await ctx.services.projects.create(manager, {
       name: 'Image holder',
       templateId: 'face-68',
@@ -253,60 +202,56 @@ async function main() {
     const ingested = await ctx.services.images.ingest(manager, scratch.id, [{ name: 'face.jpg', file }], staging);
     const blob = (await ctx.repos.items.get(ingested.items[0].id))!.blob_sha256!;
     fs.rmSync(staging, { recursive: true, force: true });
-
     const goldItems = Math.round(args.items * args.goldRate);
-    const total = args.items + goldItems;
-    const rows = Array.from({ length: total }, (_, i) => ({
-      project_id: project.id,
-      blob_sha256: blob,
-      source_path: null,
-      name: `face-${String(i + 1).padStart(5, '0')}.jpg`,
-      width: W,
-      height: H,
-      meta: null,
-      is_gold: 0,
-      claimed: 0,
-      open: 1,
-      submitted: 0,
-      created_at: now,
-    }));
-    const inserted = await ctx.repos.items.insertReturning(ctx.db, rows);
+    const inserted = await ctx.repos.items.insertReturning(
+      ctx.db,
+      Array.from({ length: args.items + goldItems }, (_, i) => ({
+        project_id: project.id,
+        blob_sha256: blob,
+        source_path: null,
+        name: `face-${String(i + 1).padStart(5, '0')}.jpg`,
+        width: W,
+        height: H,
+        meta: null,
+        is_gold: 0,
+        claimed: 0,
+        open: 1,
+        submitted: 0,
+        created_at: now,
+      })),
+    );
     const truth = new Map<number, Face>();
     const goldIds = new Set<number>();
     for (let i = 0; i < inserted.length; i++) {
-      const face = makeFace();
+      const face = makeFace(rng);
       truth.set(inserted[i].id, face);
       if (i >= args.items) {
         await ctx.services.quality.setGold(manager, inserted[i].id, { instances: [truthInstance(face)] });
         goldIds.add(inserted[i].id);
       }
     }
-    const setupMs = performance.now() - t0;
 
-    // --- the crowd -----------------------------------------------------------------
-    const answers = new Map<number, { sim: Sim; inst: Instance; swapped: boolean }[]>();
-    const maxSteps = args.maxSteps > 0 ? args.maxSteps : 20 * total * OVERLAP;
+    // --- the crowd -------------------------------------------------------------------
+    const maxSteps = args.maxSteps > 0 ? args.maxSteps : 30 * inserted.length * OVERLAP;
     let steps = 0;
-    let rounds = 0;
     let seq = 0;
-    const goldScoresOf = async (workerId: number) =>
-      Number(
-        (
-          await ctx.db
-            .selectFrom('gold_scores')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('project_id', '=', project.id)
-            .where('worker_id', '=', workerId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const tLoop = performance.now();
+    const observe = async () => {
+      const rows = await ctx.db.selectFrom('worker_standing').selectAll().where('project_id', '=', project.id).execute();
+      const byId = new Map(rows.map((r) => [r.worker_id, r]));
+      for (const s of sims) {
+        const st = byId.get(s.actor.id);
+        if (st?.status === 'warned' && !s.warnedAt) s.warnedAt = { gold: s.goldOffered, reason: st.reason };
+        if (st?.status === 'suspended' && !s.suspendedAt) {
+          s.suspendedAt = { gold: s.goldOffered, leases: s.leases, reason: st.reason };
+          if (!s.warnedAt) s.warnedAt = { gold: s.goldOffered, reason: st.reason };
+        }
+      }
+    };
     for (;;) {
-      rounds++;
       let leased = 0;
       const order = sims.filter((s) => !s.done);
       for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
+        const j = Math.floor(rng.rand() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
       }
       for (const sim of order) {
@@ -329,324 +274,234 @@ async function main() {
         steps++;
         leased++;
         sim.leases++;
-        const itemId = lease.item.id;
-        const face = truth.get(itemId);
-        if (!face) throw new Error(`leased item ${itemId} has no truth`);
-        const { inst, swapped } = answer(sim, face);
-        const data: AnnotationData = { instances: [inst] };
-        now += 20_000;
+        sim.sincePageChange++;
+        // The item behind the lease, read on the server's side: the lease itself names it opaquely.
+        const itemId = (await ctx.repos.assignments.get(ctx.db, lease.assignmentId))!.item_id;
+        const face = truth.get(itemId)!;
+        const gold = goldIds.has(itemId);
+        if (gold) sim.goldOffered++;
+        if (gold && sim.kind === 'skipper') {
+          now += 5_000;
+          await ctx.services.work.giveBack(sim.actor, lease.assignmentId, 'skipped', 'too_hard');
+          await observe();
+          continue;
+        }
+        const a = answer(rng, sim.kind, sim.sigma, face, { leases: sim.leases, sincePageChange: sim.sincePageChange });
+        now += Math.round(a.activeMs);
         await ctx.services.work.submit(sim.actor, lease.assignmentId, {
           clientSubmissionId: `crowd-${sim.actor.id}-${++seq}`,
-          data,
-          activeMs: 20_000,
+          data: { instances: [a.inst] },
+          activeMs: Math.round(a.activeMs),
         });
-        if (goldIds.has(itemId)) {
-          sim.goldLeases++;
-          const s = await ctx.repos.quality.standing(project.id, sim.actor.id);
-          if (s?.status === 'warned' && sim.warnedAtGold === undefined) sim.warnedAtGold = s.gold_count;
-          if (s?.status === 'suspended' && !sim.suspended) {
-            sim.suspended = {
-              goldScores: await goldScoresOf(sim.actor.id),
-              goldCount: s.gold_count,
-              accuracy: s.accuracy,
-              leases: sim.leases,
-              answers: sim.nmes.length,
-            };
-          }
-        } else {
-          sim.nmes.push(nmeOf(inst, face));
-          const list = answers.get(itemId) ?? [];
-          list.push({ sim, inst, swapped });
-          answers.set(itemId, list);
+        sim.answers++;
+        if (!gold) sim.nmes.set(itemId, nmeOf(a.inst, face));
+        if (sim.kind === 'timed') {
+          // He watches his accuracy page and expects a check right after it changes.
+          const page = JSON.stringify(await ctx.services.quality.myQuality(sim.actor, project.id));
+          if (page !== sim.pageSeen) sim.sincePageChange = 0;
+          sim.pageSeen = page;
         }
+        await observe();
       }
       if (leased === 0 || steps >= maxSteps) break;
     }
-    const loopMs = performance.now() - tLoop;
 
-    // --- measures ------------------------------------------------------------------
-    const consensusNme: number[] = [];
-    const plainMeanNme: number[] = [];
-    const byCareful = new Map<number, number[]>();
-    /** Consensus NME of items with / without an answer from a worker who ended up suspended. */
-    const tainted: number[] = [];
-    const clean: number[] = [];
-    /** Items whose consensus NME is above 0.10, by the kinds of their three answers. */
-    const failures = new Map<string, { nmes: number[]; lowAgreement: number }>();
-    let noConsensus = 0;
-    let emptyConsensus = 0;
-    let incomplete = 0;
+    // --- measures --------------------------------------------------------------------
+    const consensusNme = new Map<number, number>();
+    const oldNme: number[] = [];
+    const plainNme: number[] = [];
+    const mixed: number[] = [];
+    let finished = 0;
+    let inReview = 0;
+    let open = 0;
+    const simOf = new Map(sims.map((s) => [s.actor.id, s]));
     for (let i = 0; i < args.items; i++) {
       const id = inserted[i].id;
       const face = truth.get(id)!;
-      const list = answers.get(id) ?? [];
-      if (list.length < OVERLAP) incomplete++;
+      const item = (await ctx.repos.items.get(id))!;
       const c = await ctx.repos.quality.consensus(id);
-      if (!c) {
-        noConsensus++;
+      if (item.review_state === 'flagged') inReview++;
+      if (!c || item.open) {
+        open++;
         continue;
       }
+      finished++;
       const inst = (JSON.parse(c.data) as AnnotationData).instances[0];
-      if (!inst) emptyConsensus++;
       const e = nmeOf(inst ?? { bbox: null, points: [] }, face);
-      consensusNme.push(e);
-      const careful = list.filter((a) => a.sim.kind === 'careful').length;
-      byCareful.set(careful, [...(byCareful.get(careful) ?? []), e]);
-      (list.some((a) => a.sim.suspended) ? tainted : clean).push(e);
-      if (e > 0.1) {
-        const key = list.map(answerKind).sort().join(' + ');
-        const f = failures.get(key) ?? { nmes: [], lowAgreement: 0 };
-        f.nmes.push(e);
-        if (c.agreement < AGREEMENT_THRESHOLD) f.lowAgreement++;
-        failures.set(key, f);
-      }
-      // Plain mean of the raw answers, point by point: no matching, no robust estimate.
-      const pts: Point[] = [];
-      for (let p = 0; p < N; p++) {
-        let x = 0;
-        let y = 0;
-        for (const a of list) {
-          x += a.inst.points[p][0];
-          y += a.inst.points[p][1];
-        }
-        pts.push([x / list.length, y / list.length, 2]);
-      }
-      plainMeanNme.push(nmeOf({ bbox: null, points: pts }, face));
+      consensusNme.set(id, e);
+      const live = await ctx.repos.quality.liveAnswers(id);
+      const parsed = live.map((a) => (JSON.parse(a.data) as AnnotationData).instances);
+      const old = mergeAnswers(parsed, face68).instances[0];
+      oldNme.push(old ? nmeOf(old, face) : 1);
+      const pts: Point[] = face68.points.map((_, p) => {
+        const xs = parsed.map((a) => a[0].points[p]);
+        return [mean(xs.map((q) => q[0])), mean(xs.map((q) => q[1])), 2];
+      });
+      plainNme.push(nmeOf({ bbox: null, points: pts }, face));
+      const kinds = live.map((a) => simOf.get(a.worker_id)?.kind).sort();
+      if (kinds.join() === 'careful,sloppy,sloppy') mixed.push(e);
     }
-    const careful = sims.filter((s) => s.kind === 'careful' && s.nmes.length > 0);
-    const best = careful.reduce<Sim | undefined>(
-      (b, s) => (b === undefined || mean(s.nmes) < mean(b.nmes) ? s : b),
-      undefined,
-    );
-    const carefulPooled = careful.flatMap((s) => s.nmes);
-    const carefulPerWorker = mean(careful.map((s) => mean(s.nmes)));
-
+    const careful = sims.filter((s) => s.kind === 'careful' && s.nmes.size > 0);
+    const best = careful.reduce((b, s) => (mean([...s.nmes.values()]) < mean([...b.nmes.values()]) ? s : b));
+    const hers = [...best.nmes.keys()].filter((id) => consensusNme.has(id));
+    const consensusOnHers = mean(hers.map((id) => consensusNme.get(id)!));
+    const own = mean(hers.map((id) => best.nmes.get(id)!));
+    const all = [...consensusNme.values()];
     const leaseRows = await ctx.db
       .selectFrom('assignments')
       .innerJoin('items', 'items.id', 'assignments.item_id')
-      .select(['items.is_gold', 'assignments.item_id'])
+      .select(['items.is_gold'])
       .where('assignments.project_id', '=', project.id)
       .execute();
-    const allLeases = leaseRows.length;
-    const goldLeases = leaseRows.filter((r) => r.is_gold).length;
-    const goldUsed = new Set(leaseRows.filter((r) => r.is_gold).map((r) => r.item_id)).size;
+    const regularAnswers = await ctx.db
+      .selectFrom('annotations')
+      .innerJoin('items', 'items.id', 'annotations.item_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('annotations.project_id', '=', project.id)
+      .where('items.is_gold', '=', 0)
+      .executeTakeFirstOrThrow();
     const standings = new Map(
       (await ctx.db.selectFrom('worker_standing').selectAll().where('project_id', '=', project.id).execute()).map(
         (s) => [s.worker_id, s],
       ),
     );
-
-    const consensusMean = mean(consensusNme);
-    const bestMean = best ? mean(best.nmes) : NaN;
-    const spammers = sims.filter((s) => s.kind === 'spammer');
-    const swappers = sims.filter((s) => s.kind === 'swapper');
-    const wrongly = sims.filter((s) => s.kind === 'careful' && s.suspended);
-    const goldShare = allLeases ? goldLeases / allLeases : NaN;
-    const targetConsensus = consensusMean < bestMean;
-    // The target reads "at a gold rate of at most 10 %": the project setting. The realised share of
-    // leases is printed beside it (the service gives each worker's first lease as gold, so it runs a little over).
-    const targetSpam = args.goldRate <= 0.1 && spammers.every((s) => s.suspended && s.suspended.goldScores <= 20);
-
-    // --- report --------------------------------------------------------------------
-    console.log(
-      `# Crowd simulation: ${args.items} items + ${goldItems} gold, overlap ${OVERLAP}, gold rate ${args.goldRate}, ` +
-        `consensus ${args.method}, seed ${args.seed}\n`,
-    );
-    console.log(
-      `Workers: ${args.careful} careful (σ 1.2–1.8 % of face size), ${args.sloppy} sloppy (σ 4–6 %), ` +
-        `${args.swappers} swappers (σ 1.5 %, left/right swap on ${SWAP_SHARE * 100} % of faces), ${args.spammers} spammers. ` +
-        `${steps} leases in ${rounds} rounds; setup ${(setupMs / 1000).toFixed(1)} s, loop ${(loopMs / 1000).toFixed(1)} s.\n`,
-    );
-    console.log('## Error against the truth (NME, true inter-ocular distance)\n');
-    console.log(
-      mdTable(
-        ['estimate', 'items / answers', 'mean NME', 'median NME', 'NME > 0.08', 'NME > 0.10'],
-        [
-          [
-            `stored consensus (${args.method})`,
-            consensusNme.length,
-            f4(consensusMean),
-            f4(median(consensusNme)),
-            pct(failureRate(consensusNme, 0.08)),
-            pct(failureRate(consensusNme, 0.1)),
-          ],
-          [
-            `best careful worker (${best?.label ?? '–'}, σ ${best ? (best.sigma * 100).toFixed(2) : '–'} %)`,
-            best?.nmes.length ?? 0,
-            f4(bestMean),
-            f4(best ? median(best.nmes) : NaN),
-            pct(best ? failureRate(best.nmes, 0.08) : NaN),
-            pct(best ? failureRate(best.nmes, 0.1) : NaN),
-          ],
-          [
-            'all careful workers (pooled answers)',
-            carefulPooled.length,
-            f4(mean(carefulPooled)),
-            f4(median(carefulPooled)),
-            pct(failureRate(carefulPooled, 0.08)),
-            pct(failureRate(carefulPooled, 0.1)),
-          ],
-          [
-            'plain mean of the 3 raw answers',
-            plainMeanNme.length,
-            f4(mean(plainMeanNme)),
-            f4(median(plainMeanNme)),
-            pct(failureRate(plainMeanNme, 0.08)),
-            pct(failureRate(plainMeanNme, 0.1)),
-          ],
-        ],
-      ),
-    );
-    console.log(
-      `\n(mean of the careful workers' per-worker means: ${f4(carefulPerWorker)}; items without consensus: ${noConsensus}; ` +
-        `consensus with no face: ${emptyConsensus}, scored 1.0; items with fewer than ${OVERLAP} answers: ${incomplete})\n`,
-    );
-    console.log('## Consensus error by how many of the 3 answers came from careful workers\n');
-    console.log(
-      mdTable(
-        ['careful answers', 'items', 'mean NME', 'median NME', 'NME > 0.10'],
-        [3, 2, 1, 0].map((k) => {
-          const xs = byCareful.get(k) ?? [];
-          return [k, xs.length, f4(mean(xs)), f4(median(xs)), pct(failureRate(xs, 0.1))];
-        }),
-      ),
-    );
-    console.log(
-      `\nItems with an answer from a worker who was later suspended: ${tainted.length}, consensus mean NME ${f4(mean(tainted))} ` +
-        `(NME > 0.10: ${pct(failureRate(tainted, 0.1))}); the other ${clean.length} items: mean NME ${f4(mean(clean))} ` +
-        `(NME > 0.10: ${pct(failureRate(clean, 0.1))}).\n`,
-    );
-    console.log(
-      `## Items whose consensus is off by more than NME 0.10, by their answers (agreement < ${AGREEMENT_THRESHOLD} = what 'review' would flag)\n`,
-    );
-    console.log(
-      mdTable(
-        ['answers', 'items', 'mean NME', `agreement < ${AGREEMENT_THRESHOLD}`],
-        [...failures.entries()]
-          .sort((a, b) => b[1].nmes.length - a[1].nmes.length)
-          .map(([k, f]) => [k, f.nmes.length, f4(mean(f.nmes)), f.lowAgreement]),
-      ),
-    );
-    console.log('\n## Workers\n');
-    console.log(
-      mdTable(
-        [
-          'worker',
-          'σ',
-          'leases',
-          'gold',
-          'answers',
-          'mean NME',
-          'accuracy',
-          'status',
-          'warned at gold #',
-          'suspended at gold #',
-        ],
-        sims.map((s) => {
-          const st = standings.get(s.actor.id);
-          return [
-            s.label,
-            Number.isFinite(s.sigma) ? `${(s.sigma * 100).toFixed(2)} %` : 'uniform',
-            s.leases,
-            s.goldLeases,
-            s.nmes.length,
-            f4(mean(s.nmes)),
-            st?.accuracy != null ? st.accuracy.toFixed(3) : '–',
-            st?.status ?? '–',
-            s.warnedAtGold ?? '–',
-            s.suspended ? `${s.suspended.goldScores} (lease ${s.suspended.leases})` : 'not suspended',
-          ];
-        }),
-      ),
-    );
-    console.log('\n## Gold\n');
-    console.log(
-      mdTable(
-        ['measure', 'value'],
-        [
-          ['gold leases / all leases', `${goldLeases} / ${allLeases} = ${pct(goldShare)}`],
-          ['gold items used / available', `${goldUsed} / ${goldItems}`],
-          [
-            'spammers: gold scored at suspension',
-            spammers.map((s) => (s.suspended ? s.suspended.goldScores : 'not suspended')).join(', ') || '–',
-          ],
-          [
-            'spammers: non-gold answers before suspension',
-            spammers.map((s) => (s.suspended ? s.suspended.answers : s.nmes.length)).join(', ') || '–',
-          ],
-          [
-            'swappers: gold scored at suspension',
-            swappers.map((s) => (s.suspended ? s.suspended.goldScores : 'not suspended')).join(', ') || '–',
-          ],
-          [
-            'swappers: non-gold answers before suspension',
-            swappers.map((s) => (s.suspended ? s.suspended.answers : s.nmes.length)).join(', ') || '–',
-          ],
-          ['careful workers wrongly suspended', wrongly.length ? wrongly.map((s) => s.label).join(', ') : 'none'],
-        ],
-      ),
-    );
-    console.log('\n## Summary\n');
-    console.log(
-      `Consensus (${args.method}) mean NME ${f4(consensusMean)} vs best careful worker ${f4(bestMean)} ` +
-        `(all careful ${f4(mean(carefulPooled))}, plain mean ${f4(mean(plainMeanNme))}).`,
-    );
-    console.log(
-      `Spammers suspended after ${spammers.map((s) => s.suspended?.goldScores ?? 'never').join('/')} gold items; ` +
-        `swappers after ${swappers.map((s) => s.suspended?.goldScores ?? 'never').join('/')}; ` +
-        `gold share of leases ${pct(goldShare)}; ${goldUsed} of ${goldItems} gold items used; ` +
-        `careful workers wrongly suspended: ${wrongly.length}.`,
-    );
-    console.log(
-      `Target "consensus below the best single careful worker": ${targetConsensus ? 'MET' : 'NOT MET'} ` +
-        `(${f4(consensusMean)} vs ${f4(bestMean)}).`,
-    );
-    console.log(
-      `Target "every spammer suspended within 20 gold items at ≤ 10 % gold": ${targetSpam ? 'MET' : 'NOT MET'} ` +
-        `(gold rate setting ${args.goldRate}, realised share of leases ${pct(goldShare)}).`,
-    );
-
-    if (args.json) {
-      fs.writeFileSync(
-        args.json,
-        JSON.stringify(
-          {
-            args,
-            consensus: { mean: consensusMean, median: median(consensusNme), n: consensusNme.length },
-            bestCareful: { label: best?.label, mean: bestMean, n: best?.nmes.length ?? 0 },
-            carefulPooled: mean(carefulPooled),
-            plainMean: mean(plainMeanNme),
-            goldShare,
-            goldUsed,
-            goldItems,
-            workers: sims.map((s) => ({
-              label: s.label,
-              kind: s.kind,
-              sigma: s.sigma,
-              leases: s.leases,
-              gold: s.goldLeases,
-              meanNme: mean(s.nmes),
-              suspended: s.suspended ?? null,
-            })),
-            targets: { consensusBelowBestCareful: targetConsensus, spammersWithin20Gold: targetSpam },
-          },
-          null,
-          2,
-        ),
-      );
-    }
+    return {
+      seed,
+      items: args.items,
+      consensusMean: mean(all),
+      oldMedianMean: mean(oldNme),
+      plainMean: mean(plainNme),
+      best: { label: best.label, sigma: best.sigma, own, consensusOnHers, items: hers.length },
+      ratio: consensusOnHers / own,
+      fail10: all.filter((x) => x > 0.1).length,
+      oldFail10: oldNme.filter((x) => x > 0.1).length,
+      finished,
+      inReview,
+      open,
+      answersPerItem: Number(regularAnswers.n) / args.items,
+      mixed: { items: mixed.length, mean: mean(mixed), fail10: mixed.filter((x) => x > 0.1).length },
+      goldShare: leaseRows.filter((r) => r.is_gold).length / leaseRows.length,
+      workers: sims.map((s) => ({
+        label: s.label,
+        kind: s.kind,
+        leases: s.leases,
+        gold: s.goldOffered,
+        answers: s.answers,
+        meanNme: mean([...s.nmes.values()]),
+        status: standings.get(s.actor.id)?.status ?? 'active',
+        warnedAtGold: s.warnedAt?.gold ?? null,
+        suspendedAtGold: s.suspendedAt?.gold ?? null,
+        reason: s.suspendedAt?.reason ?? s.warnedAt?.reason ?? null,
+      })),
+      events: await ctx.services.quality.standing.eventTotals(project.id),
+      seconds: (performance.now() - t0) / 1000,
+    };
   } finally {
     await ctx.close();
-    if (args.keep) console.log(`\nkept ${dir}`);
+    if (args.keep) console.log(`kept ${dir}`);
     else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length & 1 ? s[h] : (s[h - 1] + s[h]) / 2;
+function printSeed(r: SeedResult) {
+  console.log(`\n### Seed ${r.seed} (${r.seconds.toFixed(0)} s)\n`);
+  console.log(
+    mdTable(
+      ['estimate', 'mean NME', 'items > 0.10'],
+      [
+        ['stored consensus (robust EM)', f4(r.consensusMean), r.fail10],
+        ['old median consensus, same answers', f4(r.oldMedianMean), r.oldFail10],
+        ['plain mean, same answers', f4(r.plainMean), '–'],
+        [`best careful worker (${r.best.label}, σ ${(r.best.sigma * 100).toFixed(2)} %), her ${r.best.items} items`, f4(r.best.own), '–'],
+        ['consensus on those items', f4(r.best.consensusOnHers), '–'],
+      ],
+    ),
+  );
+  console.log(
+    `\nratio ${r.ratio.toFixed(3)}; finished ${r.finished}/${r.items} (${r.inReview} flagged for review, ${r.open} open); ` +
+      `${r.answersPerItem.toFixed(2)} answers per item; gold share of leases ${pct(r.goldShare)}; ` +
+      `2 sloppy + 1 careful items: ${r.mixed.items}, mean NME ${f4(r.mixed.mean)}, ${r.mixed.fail10} above 0.10\n`,
+  );
+  console.log(
+    mdTable(
+      ['worker', 'leases', 'gold offered', 'answers', 'mean NME', 'status', 'warned at gold #', 'suspended at gold #', 'reason'],
+      r.workers.map((w) => [
+        w.label,
+        w.leases,
+        w.gold,
+        w.answers,
+        f4(w.meanNme),
+        w.status,
+        w.warnedAtGold ?? '–',
+        w.suspendedAtGold ?? '–',
+        w.reason ?? '–',
+      ]),
+    ),
+  );
+  console.log(
+    `\nrules: ${r.events.map((e) => `${e.rule} ${e.action} ×${e.times}${e.answers ? ` (${e.answers} answers)` : ''}`).join('; ') || 'none'}`,
+  );
+}
+
+async function main() {
+  console.log(
+    `# Crowd simulation: ${args.items} items + ${Math.round(args.items * args.goldRate)} gold, overlap ${OVERLAP}, ` +
+      `gold rate ${args.goldRate}, seeds ${args.seed}–${args.seed + args.seeds - 1}`,
+  );
+  console.log(
+    `Crowd: ${KINDS.map((k) => `${counts[k]} ${k}`).join(', ')}; sloppy σ ${args.sloppyMin * 100}–${args.sloppyMax * 100} % of the face size.`,
+  );
+  const results: SeedResult[] = [];
+  for (let s = args.seed; s < args.seed + args.seeds; s++) {
+    const r = await runSeed(s);
+    printSeed(r);
+    results.push(r);
+  }
+  const bad: Kind[] = ['swapper', 'spammer', 'timed', 'skipper'];
+  const caught = (kind: Kind) =>
+    results.flatMap((r) => r.workers.filter((w) => w.kind === kind).map((w) => w.suspendedAtGold ?? Infinity));
+  console.log('\n## Over all seeds\n');
+  console.log(
+    mdTable(
+      ['seed', 'consensus NME', 'old median', 'best careful (her items)', 'ratio', 'fail@0.10', 'old fail@0.10', 'finished', 'in review', 'answers / item'],
+      results.map((r) => [
+        r.seed,
+        f4(r.consensusMean),
+        f4(r.oldMedianMean),
+        f4(r.best.own),
+        r.ratio.toFixed(3),
+        r.fail10,
+        r.oldFail10,
+        `${r.finished}/${r.items}`,
+        r.inReview,
+        r.answersPerItem.toFixed(2),
+      ]),
+    ),
+  );
+  console.log('');
+  console.log(
+    mdTable(
+      ['kind', 'suspended at gold check # (per worker, all seeds)', 'worst', 'within 20'],
+      bad.map((k) => {
+        const xs = caught(k);
+        const worst = Math.max(...xs);
+        return [k, xs.map((x) => (Number.isFinite(x) ? x : 'never')).join(', '), Number.isFinite(worst) ? worst : 'never', xs.every((x) => x <= 20) ? 'yes' : 'NO'];
+      }),
+    ),
+  );
+  const carefulWarned = results.flatMap((r) => r.workers.filter((w) => w.kind === 'careful' && w.warnedAtGold !== null));
+  const ratio = mean(results.map((r) => r.ratio));
+  const fails = results.reduce((s, r) => s + r.fail10, 0);
+  const unfinished = results.reduce((s, r) => s + r.open, 0);
+  console.log(
+    `\nratio (mean over seeds) ${ratio.toFixed(3)} (target ≤ 0.85): ${ratio <= 0.85 ? 'MET' : 'NOT MET'}; ` +
+      `items failing at 0.10: ${fails} (target 0): ${fails === 0 ? 'MET' : 'NOT MET'}; ` +
+      `unfinished items: ${unfinished} (target 0): ${unfinished === 0 ? 'MET' : 'NOT MET'}; ` +
+      `careful workers warned: ${carefulWarned.length} (target 0): ${carefulWarned.length === 0 ? 'MET' : 'NOT MET'}; ` +
+      `bad workers suspended within 20 gold checks: ${bad.every((k) => caught(k).every((x) => x <= 20)) ? 'MET' : 'NOT MET'}; ` +
+      `answers per item ${mean(results.map((r) => r.answersPerItem)).toFixed(2)}.`,
+  );
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify({ args, results }, null, 2));
 }
 
 main().catch((err) => {

@@ -48,6 +48,7 @@ import { TrainingService } from './services/training.service.js';
 import { LedgerRepository } from './repositories/ledger.repository.js';
 import { PayrollRepository } from './repositories/payroll.repository.js';
 import { EarningsService } from './services/earnings.service.js';
+import { WorkerViewRepository } from './repositories/worker-view.repository.js';
 import { PayService } from './services/pay.service.js';
 
 export async function createContext(config: Config, clock: Clock = systemClock) {
@@ -137,7 +138,7 @@ export async function createContext(config: Config, clock: Clock = systemClock) 
     ),
     exams: new ExamService(db, repos.training, repos.trainingAttempts, certifications, clock),
     pay: new PayService(db, repos.ledger, repos.payroll, repos.users, repos.projects, clock),
-    earnings: new EarningsService(repos.ledger, repos.payroll, clock),
+    earnings: new EarningsService(repos.ledger, repos.payroll, clock, new WorkerViewRepository(db)),
   };
   return {
     config,

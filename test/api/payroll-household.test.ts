@@ -74,7 +74,11 @@ describe.each(dialects)('payroll household status on %s', (dialect) => {
     expect(cells.get('poor')).toBe('建档立卡贫困户');
     expect(cells.get('plain')).toBe('一般户');
 
-    const csv = await t.app.inject({ method: 'GET', url: '/api/pay/payroll.csv?period=2026-11', headers: manager.headers });
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: '/api/pay/payroll.csv?period=2026-11',
+      headers: manager.headers,
+    });
     const records = parseCsv(csv.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(records.find((r) => r['用户名 Username'] === 'poor')![HOUSEHOLD]).toBe('建档立卡贫困户');
   });

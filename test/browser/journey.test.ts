@@ -46,7 +46,8 @@ async function cohortSheet(file: string) {
 }
 
 /** Text a newcomer must never see: a message key that missed its translation. */
-const RAW_KEY = /\b(?:app|people|training|pay|report|work|error|review|myq|role|login)\.[a-z][A-Za-z]*(?:\.[A-Za-z]+)*\b/;
+const RAW_KEY =
+  /\b(?:app|people|training|pay|report|work|error|review|myq|role|login)\.[a-z][A-Za-z]*(?:\.[A-Za-z]+)*\b/;
 
 async function shoot(page: Page, name: string, fullPage = true) {
   const text = await page.evaluate(() => document.body.innerText);
@@ -136,9 +137,7 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
       const s = await toPage(page, (w - side) / 2 + rx * side, (h - side) / 2 + (ry * side) / face68.refAspect);
       await page.mouse.click(s.x, s.y);
     }
-    await expect
-      .poll(() => page.evaluate(() => (window as any).shuguEditor.progress().overall.placed), WAIT)
-      .toBe(68);
+    await expect.poll(() => page.evaluate(() => (window as any).shuguEditor.progress().overall.placed), WAIT).toBe(68);
   }
 
   const referenceOf = async (itemId: number) => {
@@ -198,11 +197,11 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     expect(members.json().teams).toHaveLength(1);
     await shoot(manager, 'manager-assign');
 
-    // --- She signs in with her one-time code and chooses her own password. ---
-    const page = await open();
+    // --- She signs in on her phone with her one-time code and chooses her own password. ---
+    const page = await open(PHONE);
     await login(page, username, code);
     await page.waitForSelector('[data-testid=set-password]');
-    await shoot(page, 'worker-set-password');
+    await shoot(page, 'worker-set-password-phone');
     await page.fill('input[name=new-password]', HER.password);
     await page.fill('input[name=new-password-again]', HER.password);
     await page.click('[data-testid=save-password]');
@@ -211,7 +210,10 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     // Not certified yet: the project sends her to training, not to work.
     await page.waitForSelector(`[data-testid=needs-training-${projectId}]`);
     expect(await page.locator(`[data-testid=start-${projectId}]`).count()).toBe(0);
-    await shoot(page, 'worker-home-untrained');
+    await shoot(page, 'worker-home-untrained-phone');
+    expect(await overflowX(page)).toBeLessThanOrEqual(1);
+    // Training and labelling happen at the base's computers.
+    await page.setViewportSize(DESKTOP);
     await page.click(`[data-testid=needs-training-${projectId}] a`);
     await page.waitForSelector('[data-testid=course]');
     await page.click('[data-testid=next-step]');
@@ -219,7 +221,12 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     // --- A lesson, with its numbered diagram. ---
     await page.waitForSelector('[data-testid=lesson] h1');
     await expect
-      .poll(() => page.locator('[data-testid=lesson] img').first().evaluate((i: HTMLImageElement) => i.naturalWidth))
+      .poll(() =>
+        page
+          .locator('[data-testid=lesson] img')
+          .first()
+          .evaluate((i: HTMLImageElement) => i.naturalWidth),
+      )
       .toBeGreaterThan(0);
     await shoot(page, 'worker-lesson');
     for (let i = 0; i < 2; i++) {
@@ -269,7 +276,9 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     await page.goto(`${base}/training/courses/${courseId}`);
     await page.click('[data-testid=exam-start]');
     for (let i = 0; i < 10; i++) {
-      await expect.poll(() => page.locator('[data-testid=exam-progress]').textContent(), WAIT).toContain(`${i + 1} / 10`);
+      await expect
+        .poll(() => page.locator('[data-testid=exam-progress]').textContent(), WAIT)
+        .toContain(`${i + 1} / 10`);
       await page.click('[data-testid=exam-submit]');
       await page.waitForSelector('[data-testid=exam-incomplete]');
       await page.click('[data-testid=exam-submit]');
@@ -284,7 +293,9 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     t.clock.advance(30 * 60_000);
     await page.click('[data-testid=exam-retry]');
     for (let i = 0; i < 10; i++) {
-      await expect.poll(() => page.locator('[data-testid=exam-progress]').textContent(), WAIT).toContain(`${i + 1} / 10`);
+      await expect
+        .poll(() => page.locator('[data-testid=exam-progress]').textContent(), WAIT)
+        .toContain(`${i + 1} / 10`);
       const attempt = await t.ctx.db
         .selectFrom('training_attempts')
         .select('item_ids')
@@ -332,7 +343,7 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     }
     expect(await page.locator('[data-testid=earnings-today]').textContent()).toBe('¥5.00');
     expect(await page.locator('[data-testid=earnings-month]').textContent()).toBe('¥5.00');
-    expect(await page.locator('[data-testid=earnings-certifications]').textContent()).toContain('face-68');
+    expect(await page.locator('[data-testid=earnings-certifications]').textContent()).toContain('人脸 68 点');
     await shoot(page, 'worker-earnings');
     await page.setViewportSize(PHONE);
     await shoot(page, 'worker-earnings-phone');
@@ -400,9 +411,7 @@ describe.skipIf(!hasBrowser)('the first week of a base in Chromium', () => {
     expect(poorRow.getCell(10).value).toBe(5);
     const people = wb.getWorksheet('人员明细')!;
     expect(rowWith(people, HER.name).getCell(2).value).toBe(HER.household);
-    wb.eachSheet((ws) =>
-      ws.eachRow((r) => expect(JSON.stringify(r.values), ws.name).not.toContain('王丽')),
-    );
+    wb.eachSheet((ws) => ws.eachRow((r) => expect(JSON.stringify(r.values), ws.name).not.toContain('王丽')));
 
     // The report at a phone's width: its wide tables scroll inside their cards.
     await manager.setViewportSize(PHONE);

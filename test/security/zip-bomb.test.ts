@@ -157,6 +157,8 @@ describe.each(dialects)('zip uploads on %s', (dialect) => {
       { name: 'Thumbs.db', data: 'thumbs' },
       { name: 'labels.csv', data: 'name,label\none.png,1\n' },
       { name: 'two.png', data: await solidPng(12, 13, 5) },
+      // No extension: read like an image, and skipped when no image reader knows it.
+      { name: 'LICENSE', data: 'CC BY 4.0\n' },
     ]);
     const res = await upload(projectId, [{ filename: 'mixed.zip', content: zip }]);
     expect(res.statusCode, res.body).toBe(201);
@@ -170,7 +172,9 @@ describe.each(dialects)('zip uploads on %s', (dialect) => {
       { archive: 'mixed.zip', name: 'photos/.DS_Store', reason: 'system_file' },
       { archive: 'mixed.zip', name: 'Thumbs.db', reason: 'system_file' },
       { archive: 'mixed.zip', name: 'labels.csv', reason: 'not_an_image' },
+      { archive: 'mixed.zip', name: 'LICENSE', reason: 'not_an_image' },
     ]);
+    expect(body.skippedTotal).toBe(7);
     expect((await state()).items).toBe(2);
   });
 });

@@ -23,7 +23,8 @@ export const loginBody = z.object({
  */
 export const tokenBody = z
   .object({
-    name: text(100),
+    // Untrimmed here: the service trims it and names a blank name `invalid_token_name`.
+    name: rawText(100),
     scope: z.enum(['read', 'write']).default('write'),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
@@ -81,6 +82,17 @@ export const projectSettings = {
   goldSkipMargin: z.number().min(0.05).max(1),
   /** Her quality page is updated once per this many answers, so it cannot time a check. */
   feedbackBatch: z.number().int().min(5).max(100),
+  /** Rolling agreement with peers (leave-one-out score, 0–1) under which a worker is warned, and suspended; 0 turns it off. */
+  peerWarnBelow: z.number().min(0).max(1),
+  peerSuspendBelow: z.number().min(0).max(1),
+  /** Credible peer scores before the peer rule acts; at most the 20 the rolling mean holds. */
+  peerMin: z.number().int().min(3).max(20),
+  /** Share of her last 20 checks swapped left/right at which a worker is suspended (at least 3 swaps); 0 turns it off. */
+  swapSuspendShare: z.number().min(0).max(1),
+  /** Active milliseconds per placed point under which an answer is discarded as not real; 0 turns it off. 5 s per point is slow work. */
+  fastMsPerPoint: z.number().int().min(0).max(5000),
+  /** Too-fast answers after which a worker is suspended; 0 never suspends. */
+  fastSuspendAfter: z.number().int().min(0).max(100),
 };
 
 const qualitySettings = z.object({
@@ -96,6 +108,12 @@ const qualitySettings = z.object({
   goldSkipAction: projectSettings.goldSkipAction,
   goldSkipMargin: projectSettings.goldSkipMargin,
   feedbackBatch: projectSettings.feedbackBatch,
+  peerWarnBelow: projectSettings.peerWarnBelow,
+  peerSuspendBelow: projectSettings.peerSuspendBelow,
+  peerMin: projectSettings.peerMin,
+  swapSuspendShare: projectSettings.swapSuspendShare,
+  fastMsPerPoint: projectSettings.fastMsPerPoint,
+  fastSuspendAfter: projectSettings.fastSuspendAfter,
 });
 
 export const projectBody = z

@@ -8,7 +8,9 @@
  * where the others make a credible one: at least two of them, agreeing with their own
  * consensus at `credibleAbove` (0.5) or better; or a single other answer from a worker
  * whose history shows a small error scale. A careful worker whose only peers on an item
- * were sloppy or random is therefore not scored on it, rather than scored low.
+ * were sloppy or random is therefore not scored on it, rather than scored low; nor is
+ * one whose two peers disagree on a left/right swap (the merge of two can only guess
+ * which of them to believe).
  *
  * @example
  * const scores = peerScores([a, b, c], face68, priors);
@@ -63,7 +65,9 @@ export function peerScores(
         template,
         { priors: otherPriors },
       );
-      if (merged.agreement >= credibleAbove) {
+      // Two others who disagree on a swap: the merge had to guess which of them to believe.
+      const guessed = others.length === 2 && merged.instances.some((i) => i.workers.some((w) => w?.swappedPairs.length));
+      if (merged.agreement >= credibleAbove && !guessed) {
         reference = { instances: merged.instances.map((i) => ({ bbox: i.bbox, points: i.points })) };
       }
     } else if (others.length === 1) {

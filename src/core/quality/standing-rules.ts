@@ -60,6 +60,24 @@ export const SWAP_WINDOW = 20;
 /** Credible peer scores in the rolling peer mean. */
 export const PEER_WINDOW = 20;
 
+/** The column defaults of migration 0011, for a project created without peer thresholds. */
+export const DEFAULT_PEER_THRESHOLDS = { warnBelow: 0.5, suspendBelow: 0.3 } as const;
+
+/**
+ * Null when the peer thresholds are consistent (suspension not above the warning, or
+ * the rule off), else why not.
+ *
+ * @example peerThresholdsProblem(0.3, 0.5) // → 'Workers would be suspended below 50 % agreement with peers …'
+ */
+export function peerThresholdsProblem(warnBelow: number, suspendBelow: number): string | null {
+  if (suspendBelow <= warnBelow || warnBelow === 0) return null;
+  const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+  return (
+    `Workers would be suspended below ${pct(suspendBelow)} agreement with peers but warned only below ` +
+    `${pct(warnBelow)}: the suspension threshold must not be above the warning threshold.`
+  );
+}
+
 const rank: Record<StandingStatus, number> = { active: 0, warned: 1, suspended: 2 };
 
 /** The harsher of two statuses. */

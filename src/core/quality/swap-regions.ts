@@ -4,8 +4,9 @@
  * side. The template's flip pairs are grouped into regions by the groups of their
  * points (`right_brow` + `left_brow` → `brow`, `jaw` → `jaw`), and each region is
  * tested on its own: does the answer read much better with that region's pairs
- * exchanged? A region too small to tell (its two sides closer than `maxNme`) is never
- * flagged, because exchanging it changes nothing that matters.
+ * exchanged? Only pairs whose two sides lie well apart are tested (`minSeparation`):
+ * exchanging close ones (the inner lips) changes nothing that matters, and placement
+ * noise alone could make them look exchanged.
  */
 import type { Instance } from '../annotation.js';
 import type { KeypointTemplate, Localized } from '../templates/template.js';
@@ -98,6 +99,12 @@ export interface RegionSwapOptions {
   ratio?: number;
   /** …and below this normalised error, while the error as placed is at least this (default 0.1). */
   maxNme?: number;
+  /**
+   * Only pairs whose two reference points lie at least this far apart (normalised,
+   * default 2.5 × maxNme) are tested: closer pairs (inner lips, nostrils) can look
+   * exchanged through placement noise alone, and exchanging them changes little.
+   */
+  minSeparation?: number;
 }
 
 export interface RegionSwap {
@@ -133,6 +140,7 @@ export function detectRegionSwapsFlat(
 ): RegionSwap[] {
   const ratio = options.ratio ?? 0.5;
   const maxNme = options.maxNme ?? 0.1;
+  const minSeparation = options.minSeparation ?? 2.5 * maxNme;
   const out: RegionSwap[] = [];
   if (!(norm > 0)) return out;
   const inv = 1 / norm;
@@ -145,6 +153,7 @@ export function detectRegionSwapsFlat(
       const a = 3 * pair[0];
       const b = 3 * pair[1];
       if (!(answer[a + 2] > 0 && answer[b + 2] > 0 && reference[a + 2] > 0 && reference[b + 2] > 0)) continue;
+      if (Math.hypot(reference[a] - reference[b], reference[a + 1] - reference[b + 1]) * inv < minSeparation) continue;
       const pe =
         (Math.hypot(answer[a] - reference[a], answer[a + 1] - reference[a + 1]) +
           Math.hypot(answer[b] - reference[b], answer[b + 1] - reference[b + 1])) *

@@ -221,7 +221,7 @@ export class PayrollRepository {
     return this.db
       .selectFrom('gold_scores as g')
       .innerJoin('projects as p', 'p.id', 'g.project_id')
-      .select(['g.project_id', 'p.template', 'g.per_point', 'g.feedback'])
+      .select(['g.project_id', 'g.annotation_id', 'p.template', 'p.feedback_batch', 'g.per_point', 'g.feedback'])
       .where('g.worker_id', '=', workerId)
       .orderBy('g.id', 'desc')
       .limit(limit)

@@ -1,15 +1,20 @@
 /**
  * A worker's own pay page: what she earned today, this week and this month, each
  * answer with its status, accuracy and amount, her certifications and what to
- * practise next. Only her own rows are read; nothing here names a gold item.
+ * practise next. Only her own rows are read; nothing here names a gold item or tells one
+ * apart: a gold answer stays pending until a regular answer would have been decided
+ * (services/gold-decisions.ts), and "practise next" reads her checks only up to her last
+ * completed batch of answers (services/my-quality.ts).
  */
 import type { GoldFeedback } from '../../core/quality/gold-score.js';
 import { periodOf, periodRange, utcWeekStart } from '../../core/pay/period.js';
+import { getBuiltinTemplate } from '../../core/templates/index.js';
 import type { LedgerRepository } from '../repositories/ledger.repository.js';
 import type { PayrollRepository } from '../repositories/payroll.repository.js';
 import { requireRole, type Actor } from './access.js';
 import { utcDayStart, type Clock } from './clock.js';
 import { templateOf } from './project.service.js';
+import type { WorkerViewRepository } from '../repositories/worker-view.repository.js';
 
 /** Answers listed on the page: about a week of steady work. */
 const HISTORY = 200;
@@ -41,6 +46,8 @@ export class EarningsService {
     private readonly ledger: LedgerRepository,
     private readonly payroll: PayrollRepository,
     private readonly clock: Clock,
+    /** Her checks as of her last completed batch of answers (services/my-quality.ts). */
+    private readonly view?: WorkerViewRepository,
   ) {}
 
   async mine(actor: Actor) {
@@ -71,7 +78,12 @@ export class EarningsService {
       })),
       /** Null until the training tables exist. */
       certifications:
-        certifications?.map((c) => ({ ...c, certifiedAt: new Date(c.certifiedAt).toISOString() })) ?? null,
+        certifications?.map((c) => ({
+          ...c,
+          // Her page names the template ("人脸 68 点"), not its id.
+          templateName: getBuiltinTemplate(c.templateId)?.name ?? null,
+          certifiedAt: new Date(c.certifiedAt).toISOString(),
+        })) ?? null,
       practise,
     };
   }
@@ -84,7 +96,15 @@ export class EarningsService {
     const rows = await this.payroll.recentPointErrors(workerId);
     if (rows.length === 0) return null;
     const projectId = rows[0].project_id;
-    const mine = rows.filter((r) => r.project_id === projectId);
+    // Only checks up to her last completed batch, as on her quality page: nothing here moves right after a check.
+    let upTo = Infinity;
+    if (this.view) {
+      const batch = rows[0].feedback_batch;
+      const n = Math.floor((await this.view.answerCount(projectId, workerId)) / batch) * batch;
+      upTo = n > 0 ? ((await this.view.nthAnswer(projectId, workerId, n))?.id ?? 0) : 0;
+    }
+    const mine = rows.filter((r) => r.project_id === projectId && r.annotation_id <= upTo);
+    if (mine.length === 0) return null;
     const template = templateOf(mine[0]);
     const sums = new Float64Array(template.points.length);
     const counts = new Uint32Array(template.points.length);

@@ -42,7 +42,7 @@ interface Checked extends ProbedImage {
 
 const isZip = (name: string) => /\.zip$/i.test(name);
 /** Image formats by extension: a zip entry named so is checked, and refused when bad. */
-const IMAGE_EXT = /\.(jpe?g|png|webp|gif|tiff?|bmp|heic|heif|avif|svg)$/i;
+const IMAGE_EXT = /\.(jpe?g|jpe|jfif|png|webp|gif|tiff?|bmp|heic|heif|avif|svg)$/i;
 const hasExtension = (name: string) => /\.[^./]+$/.test(path.posix.basename(name));
 /** A zip entry named as a document (readme.txt, labels.csv) is left in the archive unread. */
 const skipInZip = (name: string) => (hasExtension(name) && !IMAGE_EXT.test(name) ? 'not_an_image' : undefined);

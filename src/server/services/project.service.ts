@@ -1,4 +1,5 @@
 import { DEFAULT_THRESHOLDS, thresholdsProblem } from '../../core/quality/thresholds.js';
+import { DEFAULT_PEER_THRESHOLDS, peerThresholdsProblem } from '../../core/quality/standing-rules.js';
 import { getBuiltinTemplate } from '../../core/templates/index.js';
 import type { KeypointTemplate } from '../../core/templates/template.js';
 import type { ProjectBody, ProjectPatch } from '../../core/api/schemas.js';
@@ -39,6 +40,12 @@ export function projectView(p: Project) {
       goldSkipAction: p.gold_skip_action,
       goldSkipMargin: p.gold_skip_margin,
       feedbackBatch: p.feedback_batch,
+      peerWarnBelow: p.peer_warn_below,
+      peerSuspendBelow: p.peer_suspend_below,
+      peerMin: p.peer_min,
+      swapSuspendShare: p.swap_suspend_share,
+      fastMsPerPoint: p.fast_ms_per_point,
+      fastSuspendAfter: p.fast_suspend_after,
     },
     createdAt: new Date(p.created_at).toISOString(),
   };
@@ -58,6 +65,12 @@ function qualityColumns(b: Partial<ProjectPatch>) {
     gold_skip_action: b.goldSkipAction,
     gold_skip_margin: b.goldSkipMargin,
     feedback_batch: b.feedbackBatch,
+    peer_warn_below: b.peerWarnBelow,
+    peer_suspend_below: b.peerSuspendBelow,
+    peer_min: b.peerMin,
+    swap_suspend_share: b.swapSuspendShare,
+    fast_ms_per_point: b.fastMsPerPoint,
+    fast_suspend_after: b.fastSuspendAfter,
   };
 }
 
@@ -65,6 +78,12 @@ function qualityColumns(b: Partial<ProjectPatch>) {
 function assertThresholds(warnBelow: number, suspendBelow: number) {
   const problem = thresholdsProblem(warnBelow, suspendBelow);
   if (problem) throw badRequest('thresholds_contradict', problem, { warnBelow, suspendBelow });
+}
+
+/** The same for the peer rule (400 `thresholds_contradict`). */
+function assertPeerThresholds(peerWarnBelow: number, peerSuspendBelow: number) {
+  const problem = peerThresholdsProblem(peerWarnBelow, peerSuspendBelow);
+  if (problem) throw badRequest('thresholds_contradict', problem, { peerWarnBelow, peerSuspendBelow });
 }
 
 /** Parsed templates by project id and template text: parsing 68 points per request adds up. */
@@ -94,6 +113,10 @@ export class ProjectService {
     assertThresholds(
       body.warnBelow ?? DEFAULT_THRESHOLDS.warnBelow,
       body.suspendBelow ?? DEFAULT_THRESHOLDS.suspendBelow,
+    );
+    assertPeerThresholds(
+      body.peerWarnBelow ?? DEFAULT_PEER_THRESHOLDS.warnBelow,
+      body.peerSuspendBelow ?? DEFAULT_PEER_THRESHOLDS.suspendBelow,
     );
     const template = body.template ?? getBuiltinTemplate(body.templateId ?? '');
     if (!template) throw badRequest('unknown_template', `There is no built-in template ${body.templateId}.`);
@@ -163,6 +186,7 @@ export class ProjectService {
     }
     // A patch may move one threshold: it is checked against the other's stored value.
     assertThresholds(patch.warnBelow ?? p.warn_below, patch.suspendBelow ?? p.suspend_below);
+    assertPeerThresholds(patch.peerWarnBelow ?? p.peer_warn_below, patch.peerSuspendBelow ?? p.peer_suspend_below);
     const row = await this.projects.update(id, {
       name: patch.name,
       overlap: patch.overlap,

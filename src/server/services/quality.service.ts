@@ -29,6 +29,10 @@ import { ItemFinishing } from './item-finishing.js';
 import { FinishingRepository } from '../repositories/finishing.repository.js';
 import { StandingRepository } from '../repositories/standing.repository.js';
 import { StandingService, type Discarder } from './standing.service.js';
+import { GoldSkipRule } from './gold-skip-rule.js';
+import { GoldDecisions } from './gold-decisions.js';
+import { WorkerViewRepository } from '../repositories/worker-view.repository.js';
+import { myQualityView } from './my-quality.js';
 
 /** Gold scores in a worker's rolling accuracy (the rule itself lives in services/standing.service.ts). */
 export { ACCURACY_WINDOW } from './standing.service.js';
@@ -44,7 +48,12 @@ export class QualityService {
   ) {
     this.finishing = new ItemFinishing(new FinishingRepository(), clock);
     this.standing = new StandingService(db, new StandingRepository(db), quality, assignments, clock);
+    this.standing.skipRule = new GoldSkipRule(assignments);
+    this.goldDecisions = new GoldDecisions(db, new WorkerViewRepository(db));
   }
+
+  /** When gold answers are decided for pay and for the worker's eyes (services/gold-decisions.ts). */
+  readonly goldDecisions: GoldDecisions;
 
   /** Standing from gold, peers, swaps and speed, and the log of what the rules did (services/standing.service.ts). */
   readonly standing: StandingService;
@@ -162,9 +171,16 @@ export class QualityService {
     if (s?.status === 'suspended') {
       throw forbidden(
         'worker_suspended',
-        'Your accuracy on check items fell too low: pass the training exam again, or ask a manager to reinstate you.',
+        s.reason === 'gold_skips'
+          ? 'You skipped check items far more often than other items: ask a manager to reinstate you.'
+          : 'Your accuracy on check items fell too low: pass the training exam again, or ask a manager to reinstate you.',
       );
     }
+  }
+
+  /** She gave an item back unanswered: the rules are judged again (the skip rule among them), in the give-back's transaction. */
+  async afterGiveBack(trx: Executor, project: Project, workerId: number) {
+    await this.standing.afterGiveBack(trx, project, workerId, this.discarder);
   }
 
   /** Whether this lease is gold: a fresh random draw at the project's rate (services/gold-placement.ts). */
@@ -198,8 +214,8 @@ export class QualityService {
       per_point: JSON.stringify(result.perPoint.map((x) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null))),
       created_at: now,
     });
-    // Pay: a passing gold answer is accepted (services/acceptance.ts).
-    await acceptanceFor(this.db).judgeGold(trx, project, annotationId, result.score, now);
+    // Pay: a passing gold answer is accepted, when a regular answer would be (services/gold-decisions.ts).
+    await this.goldDecisions.schedule(trx, project, annotationId, result.score, now);
     // Rolling gold accuracy, then every rule (gold, peers, swaps, speed): services/standing.service.ts.
     await this.standing.afterGold(trx, project, annotationId, workerId, result, this.discarder);
   }
@@ -352,18 +368,12 @@ export class QualityService {
     const project = await this.projects.get(projectId);
     if (!project || project.org_id !== actor.org_id) throw notFound('project');
     const s = await this.quality.standing(projectId, actor.id);
-    const recent = await this.quality.recentScores(projectId, actor.id, 10);
     const rejections = await this.quality.rejectionsFor(actor.id, projectId);
+    // As of her last completed batch of answers, so that it cannot time a check (services/my-quality.ts).
+    const shown = await myQualityView(new WorkerViewRepository(this.db), project, actor.id, s);
     return {
-      status: s?.status ?? 'active',
-      accuracy: s?.accuracy ?? null,
-      checked: s?.gold_count ?? 0,
+      ...shown,
       thresholds: { warnBelow: project.warn_below, suspendBelow: project.suspend_below },
-      feedback: recent.map((r) => ({
-        score: Math.round(r.score * 100) / 100,
-        problems: JSON.parse(r.feedback) as GoldFeedback[],
-        at: new Date(r.created_at).toISOString(),
-      })),
       rejections: rejections.map((r) => ({
         itemId: r.item_id,
         reason: r.reason_code,

@@ -215,6 +215,11 @@ export class StandingService {
     await this.event(trx, projectId, workerId, null, 'gold', 'reinstated', 0, { by: managerId }, now);
   }
 
+  /** Per rule and action: how often it acted and on how many answers (benchmarks and the quality page). */
+  eventTotals(projectId: number) {
+    return this.repo.eventTotals(projectId);
+  }
+
   // --- judging --------------------------------------------------------------------
 
   private isTooFast(project: Project, activeMs: number, data: string): boolean {

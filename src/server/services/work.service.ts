@@ -199,6 +199,8 @@ export class WorkService {
     await withTx(this.db, async (trx) => {
       if (await this.assignments.end(trx, a.id, 'leased', how, this.clock.now(), reason)) {
         await this.assignments.unclaim(trx, a.item_id, project!.overlap);
+        // Skipping counts: the skip rule compares her gold and regular skip rates.
+        await this.quality.afterGiveBack(trx, project!, actor.id);
         return;
       }
       const cur = (await this.assignments.get(trx, a.id))!;
@@ -223,7 +225,10 @@ export class WorkService {
   /** Returns expired leases' slots; cheap when nothing is due. */
   async sweep(now = this.clock.now()): Promise<number> {
     this.lastSweep = now;
-    return withTx(this.db, (trx) => this.assignments.expireDue(trx, now));
+    const expired = await withTx(this.db, (trx) => this.assignments.expireDue(trx, now));
+    // Gold answers whose decision is due (services/gold-decisions.ts).
+    await this.quality.goldDecisions.decideDue(now);
+    return expired;
   }
 
   private async sweepIfDue(now: number) {

@@ -203,6 +203,7 @@ export const en: Record<MessageKey, string> = {
   'settings.thresholdsContradict':
     'The suspension threshold ({suspend} %) must not be above the warning threshold ({warn} %): workers would be suspended before ever being warned.',
   'myq.accuracy': 'Accuracy {a}% ({n} checked)',
+  'myq.asOf': 'As of your answer {n} (updated every {every} answers)',
   'myq.warned': 'Accuracy is below {w}%; please read the instructions again.',
   'myq.suspended': 'Accuracy fell too low; this project is paused for you. Talk to your manager.',
   'myq.rejected': 'Rejected: {reason}',

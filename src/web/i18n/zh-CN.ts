@@ -201,6 +201,7 @@ export const zhCN = {
   'settings.thresholdsContradict':
     '暂停阈值（{suspend}%）不能高于警告阈值（{warn}%）：否则工人还没收到警告就会被暂停。',
   'myq.accuracy': '准确率 {a}%（已检查 {n} 张）',
+  'myq.asOf': '截至你的第 {n} 份答案（每 {every} 份更新一次）',
   'myq.warned': '准确率低于 {w}%，请仔细阅读标注说明。',
   'myq.suspended': '准确率过低，已暂停这个项目，请联系项目经理。',
   'myq.rejected': '被驳回：{reason}',

@@ -11,6 +11,8 @@ import { idParam } from '../../../core/api/primitives.js';
 import { actorOf } from '../../app.js';
 import type { Context } from '../../context.js';
 import { payrollCsv, payrollXlsx, XLSX_MIME } from '../../services/payroll-sheet.js';
+import { earningsForWorker } from '../../presenters/worker-ids.presenter.js';
+import { workerIdsFor } from '../../services/worker-ids.js';
 
 export const payRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
@@ -65,5 +67,8 @@ export const payRoutes =
       pay.updateProjectPay(actorOf(request), request.params.id, request.body),
     );
 
-    app.get('/me/earnings', { schema: { tags } }, async (request) => ctx.services.earnings.mine(actorOf(request)));
+    // Answers are listed under the opaque ids the worker saw when she sent them (services/worker-ids.ts).
+    app.get('/me/earnings', { schema: { tags } }, async (request) =>
+      earningsForWorker(await workerIdsFor(ctx.db), await ctx.services.earnings.mine(actorOf(request))),
+    );
   };

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { goldBody, idParam, reviewBody, workerParam } from '../../../core/api/schemas.js';
 import { actorOf } from '../../app.js';
 import type { Context } from '../../context.js';
+import { qualityForWorker } from '../../presenters/worker-ids.presenter.js';
+import { workerIdsFor } from '../../services/worker-ids.js';
 
 export const qualityRoutes =
   (ctx: Context): FastifyPluginAsyncZod =>
@@ -35,9 +37,10 @@ export const qualityRoutes =
     app.get('/projects/:id/quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
       q.stats(actorOf(request), request.params.id),
     );
-    app.get('/projects/:id/my-quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
-      q.myQuality(actorOf(request), request.params.id),
-    );
+    app.get('/projects/:id/my-quality', { schema: { tags: ['quality'], params: idParam } }, async (request) => {
+      const actor = actorOf(request);
+      return qualityForWorker(await workerIdsFor(ctx.db), actor.id, await q.myQuality(actor, request.params.id));
+    });
     app.post(
       '/projects/:id/workers/:workerId/reinstate',
       { schema: { tags: ['quality'], params: workerParam } },

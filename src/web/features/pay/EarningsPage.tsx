@@ -20,7 +20,11 @@ function StatusCell({ item }: { item: EarningsItem }) {
       </span>
     );
   }
-  return <span className={item.status === 'accepted' ? 'ok' : 'muted'}>{t(`pay.status.${item.status}`)}</span>;
+  return (
+    <span className={item.status === 'accepted' ? 'ok' : 'muted'} style={{ whiteSpace: 'nowrap' }}>
+      {t(`pay.status.${item.status}`)}
+    </span>
+  );
 }
 
 /**
@@ -69,7 +73,11 @@ export function EarningsPage() {
           <ul data-testid="earnings-certifications">
             {data.certifications.map((c) => (
               <li key={c.templateId}>
-                {t('pay.certifiedAs', { template: c.templateId, level: c.level, date: c.certifiedAt.slice(0, 10) })}
+                {t('pay.certifiedAs', {
+                  template: c.templateName ? localized(locale, c.templateName) : c.templateId,
+                  level: c.level,
+                  date: c.certifiedAt.slice(0, 10),
+                })}
               </li>
             ))}
           </ul>

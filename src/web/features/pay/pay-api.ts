@@ -84,7 +84,9 @@ export interface Earnings {
   balanceFen: number;
   history: EarningsItem[];
   /** Null while the server has no training tables. */
-  certifications: { templateId: string; level: number; certifiedAt: string }[] | null;
+  certifications:
+    | { templateId: string; templateName: { zh: string; en: string } | null; level: number; certifiedAt: string }[]
+    | null;
   practise: {
     templateId: string;
     templateName: { zh: string; en: string };

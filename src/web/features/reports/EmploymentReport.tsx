@@ -98,7 +98,7 @@ export function EmploymentReport() {
 function ReportCard({ title, children }: { title: MessageKey; children: React.ReactNode }) {
   const { t } = useI18n();
   return (
-    <div className="card" style={{ marginTop: 14, overflowX: 'auto' }}>
+    <div className="card report-card" style={{ marginTop: 14, overflowX: 'auto' }}>
       <h3>{t(title)}</h3>
       {children}
     </div>

@@ -15,7 +15,8 @@ export function householdOption(report: EmploymentReport, locale: Locale, t: T) 
     xAxis: {
       type: 'category',
       data: rows.map((r) => (locale === 'en' ? r.labelEn : r.labelZh) || t('report.notGiven')),
-      axisLabel: { interval: 0, rotate: rows.length > 4 ? 20 : 0 },
+      // Long status names wrap instead of running into each other on a phone.
+      axisLabel: { interval: 0, rotate: rows.length > 4 ? 20 : 0, width: 60, overflow: 'break' },
     },
     yAxis: { type: 'value', minInterval: 1, name: t('report.workers') },
     series: [

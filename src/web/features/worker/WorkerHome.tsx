@@ -50,7 +50,9 @@ interface MyQualityData {
   accuracy: number | null;
   checked: number;
   thresholds: { warnBelow: number; suspendBelow: number };
-  feedback: { score: number; problems: { code: string; points?: number[]; count?: number }[]; at: string }[];
+  feedback: { score: number; problems: { code: string; points?: number[]; count?: number }[] }[];
+  /** The page counts her answers up to here and moves once every `every` answers. */
+  asOf: { answers: number; every: number };
   rejections: { itemId: number; reason: string | null; comment: string | null; at: string }[];
 }
 
@@ -69,6 +71,7 @@ function MyQuality({ projectId }: { projectId: number }) {
         {t('myq.accuracy', { a: q.accuracy === null ? '—' : Math.round(q.accuracy * 100), n: q.checked })} ·{' '}
         <b>{t(`quality.status.${q.status}` as MessageKey)}</b>
       </p>
+      <p className="small">{t('myq.asOf', { n: q.asOf.answers, every: q.asOf.every })}</p>
       {q.status === 'warned' && (
         <p className="small">{t('myq.warned', { w: Math.round(q.thresholds.warnBelow * 100) })}</p>
       )}
