@@ -1,14 +1,18 @@
 /**
  * Consensus benchmark: synthetic 68-point faces, 3 noisy workers per item.
  *
- *     npx tsx bench/consensus.ts [items] [--geometric]      (default 1,000,000 items)
+ *     npx tsx bench/consensus.ts [items] [--geometric] [--no-full]      (default 1,000,000 items)
  *
  * Generates items in chunks with a seeded PRNG (memory stays bounded), times the
  * consensus merge (`mergeAnswers`, full: matching, median, box, agreement) and the flat
  * fast path (`mergePoints`) beside a plain mean of the workers' points over the same
- * data, and prints each method's error against the truth (NME normalised by the true
+ * data, and the robust EM (`mergeRobust`, full: average-linkage matching, swap vote,
+ * EM weights, agreement; and its flat kernel `mergeEm`, swap vote and EM on
+ * `Float64Array` rows) with no worker history, so it learns every weight from the item
+ * alone. Prints each method's error against the truth (NME normalised by the true
  * inter-ocular distance, points 36 and 45). `--geometric` adds `mergeAnswers` with the
- * geometric median. Generation is not timed.
+ * geometric median; `--no-full` leaves out the two full (object) paths. Generation is
+ * not timed.
  *
  * Each timed section reports wall seconds and CPU seconds (user + system of this
  * process, so including V8's GC helper threads); on a shared machine the CPU time is
@@ -22,10 +26,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Instance } from '../src/core/annotation.js';
 import { mergeAnswers, mergePoints } from '../src/core/quality/index.js';
+import { mergeEm } from '../src/core/quality/em.js';
+import { mergeRobust } from '../src/core/quality/robust-consensus.js';
+import { face68 } from '../src/core/templates/face-68.js';
 import type { Box, KeypointTemplate, Point, Visibility } from '../src/core/templates/template.js';
 
 const args = process.argv.slice(2);
 const GEOMETRIC = args.includes('--geometric');
+const FULL = !args.includes('--no-full');
 const itemsArg = args.find((a) => !a.startsWith('--'));
 const ITEMS = Number(itemsArg ?? 1_000_000);
 if (!Number.isInteger(ITEMS) || ITEMS < 1) throw new Error(`items must be a positive integer, got ${itemsArg}`);
@@ -122,6 +130,8 @@ const template: Pick<KeypointTemplate, 'points' | 'normalization'> = {
   })),
   normalization: [36, 45],
 };
+/** The same faces with face-68's groups and flip pairs, for the swap vote of the robust merge. */
+const robustTemplate = { ...template, points: face68.points, flipPairs: face68.flipPairs };
 
 // ---------------------------------------------------------------------------------
 // One chunk of items: truth, Instance answers, and the same answers as flat arrays.
@@ -298,9 +308,17 @@ const mergeRow = row('mergeAnswers (median, full)');
 const meanFlatRow = row('baseline: mean of workers (flat)');
 const pointsRow = row('mergePoints (median, flat)');
 const geoRow = row('mergeAnswers (geometric median, full)');
-const rows = GEOMETRIC
-  ? [meanRow, mergeRow, meanFlatRow, pointsRow, geoRow]
-  : [meanRow, mergeRow, meanFlatRow, pointsRow];
+const robustRow = row('mergeRobust (EM, full)');
+const emRow = row('mergeEm (EM, flat)');
+const rows = [
+  meanRow,
+  ...(FULL ? [mergeRow] : []),
+  meanFlatRow,
+  pointsRow,
+  ...(GEOMETRIC ? [geoRow] : []),
+  ...(FULL ? [robustRow] : []),
+  emRow,
+];
 const workerErr = Array.from({ length: WORKERS }, () => new ErrorStats());
 
 const cpuNow = () => {
@@ -334,6 +352,9 @@ console.log(`node ${process.version}, ${process.arch}`);
 const flatOut = Array.from({ length: BATCH }, () => new Float64Array(3 * N));
 const meanOut: Point[][] = new Array(BATCH);
 const merged: ReturnType<typeof mergeAnswers>[] = new Array(BATCH);
+const robust: ReturnType<typeof mergeRobust>[] = new Array(BATCH);
+let robustNotOne = 0;
+let robustAgreementSum = 0;
 const geometric = { method: 'geometric-median' } as const;
 let genSeconds = 0;
 let notOne = 0;
@@ -357,14 +378,26 @@ for (let done = 0; done < ITEMS; done += CHUNK) {
     stop(meanRow);
     for (let k = b0; k < b1; k++) meanRow.err.add(nmeOf(c, k, meanOut[k - b0]));
 
-    start();
-    for (let k = b0; k < b1; k++) merged[k - b0] = mergeAnswers(c.answers[k], template);
-    stop(mergeRow);
-    for (let k = b0; k < b1; k++) {
-      const r = merged[k - b0];
-      if (r.instances.length !== 1) notOne++;
-      agreementSum += r.agreement;
-      mergeRow.err.add(r.instances.length > 0 ? nmeOf(c, k, r.instances[0].points) : 1);
+    if (FULL) {
+      start();
+      for (let k = b0; k < b1; k++) merged[k - b0] = mergeAnswers(c.answers[k], template);
+      stop(mergeRow);
+      for (let k = b0; k < b1; k++) {
+        const r = merged[k - b0];
+        if (r.instances.length !== 1) notOne++;
+        agreementSum += r.agreement;
+        mergeRow.err.add(r.instances.length > 0 ? nmeOf(c, k, r.instances[0].points) : 1);
+      }
+
+      start();
+      for (let k = b0; k < b1; k++) robust[k - b0] = mergeRobust(c.answers[k], robustTemplate);
+      stop(robustRow);
+      for (let k = b0; k < b1; k++) {
+        const r = robust[k - b0];
+        if (r.instances.length !== 1) robustNotOne++;
+        robustAgreementSum += r.agreement;
+        robustRow.err.add(r.instances.length > 0 ? nmeOf(c, k, r.instances[0].points) : 1);
+      }
     }
 
     start();
@@ -376,6 +409,11 @@ for (let done = 0; done < ITEMS; done += CHUNK) {
     for (let k = b0; k < b1; k++) mergePoints(c.flat[k], flatOut[k - b0]);
     stop(pointsRow);
     for (let k = b0; k < b1; k++) pointsRow.err.add(nmeOfFlat(c, k, flatOut[k - b0]));
+
+    start();
+    for (let k = b0; k < b1; k++) mergeEm(c.flat[k], robustTemplate, flatOut[k - b0]);
+    stop(emRow);
+    for (let k = b0; k < b1; k++) emRow.err.add(nmeOfFlat(c, k, flatOut[k - b0]));
 
     if (GEOMETRIC) {
       start();
@@ -433,11 +471,18 @@ workerErr.forEach((e, w) =>
   ),
 );
 console.log('');
-console.log(`mergeAnswers / plain mean (Instance[]): ${(mergeRow.cpu / meanRow.cpu).toFixed(2)}× the CPU time`);
+if (FULL) {
+  console.log(`mergeAnswers / plain mean (Instance[]): ${(mergeRow.cpu / meanRow.cpu).toFixed(2)}× the CPU time`);
+  console.log(`mergeRobust / mergeAnswers:             ${(robustRow.cpu / mergeRow.cpu).toFixed(2)}× the CPU time`);
+}
 console.log(`mergePoints / plain mean (flat):        ${(pointsRow.cpu / meanFlatRow.cpu).toFixed(2)}× the CPU time`);
-console.log(
-  `items not merged into exactly one instance: ${notOne}; mean item agreement ${(agreementSum / ITEMS).toFixed(4)}`,
-);
+console.log(`mergeEm / mergePoints (flat):           ${(emRow.cpu / pointsRow.cpu).toFixed(2)}× the CPU time`);
+if (FULL) {
+  console.log(
+    `items not merged into exactly one instance: ${notOne} (mergeAnswers), ${robustNotOne} (mergeRobust); ` +
+      `mean item agreement ${(agreementSum / ITEMS).toFixed(4)} (mergeAnswers), ${(robustAgreementSum / ITEMS).toFixed(4)} (mergeRobust)`,
+  );
+}
 console.log(
   `generation + gc (untimed) ${genSeconds.toFixed(2)} s; whole run ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU; ` +
     `heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,

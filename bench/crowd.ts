@@ -275,8 +275,17 @@ async function runSeed(seed: number): Promise<SeedResult> {
         leased++;
         sim.leases++;
         sim.sincePageChange++;
-        // The item behind the lease, read on the server's side: the lease itself names it opaquely.
-        const itemId = (await ctx.repos.assignments.get(ctx.db, lease.assignmentId))!.item_id;
+        // The item behind the lease, read on the server's side (the lease may name it opaquely):
+        // the worker's one live lease, since every turn ends its lease.
+        const { item_id: itemId } = await ctx.db
+          .selectFrom('assignments')
+          .select('item_id')
+          .where('project_id', '=', project.id)
+          .where('worker_id', '=', sim.actor.id)
+          .where('status', '=', 'leased')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirstOrThrow();
         const face = truth.get(itemId)!;
         const gold = goldIds.has(itemId);
         if (gold) sim.goldOffered++;

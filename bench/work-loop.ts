@@ -55,6 +55,7 @@ import {
   type Summary,
 } from './lib.js';
 import { benchContext, buildFixture, createPgDatabase, IMAGE_H, IMAGE_W, PASSWORD, writeManifest } from './setup.js';
+import { WorkerIds } from '../src/server/services/worker-ids.js';
 
 const args = parseArgs({
   items: 10_000,
@@ -699,10 +700,23 @@ async function checkDatabase(
       clientIds.set(ci, (clientIds.get(ci) ?? 0) + 1);
       perItem.set(Number(a.item_id), (perItem.get(Number(a.item_id)) ?? 0) + 1);
     }
+    // Workers see opaque ids (services/worker-ids.ts): map them back to row ids with the server's key.
+    const key = (await all("select value from server_keys where name = 'worker_ids'", []))[0]?.value;
+    const ids = key ? new WorkerIds(Buffer.from(String(key), 'hex')) : null;
+    const rows = acked.map((k) =>
+      ids
+        ? {
+            ...k,
+            annotationId: ids.annotationOf(k.annotationId),
+            item: ids.itemOf(k.worker, k.item),
+            assignment: ids.assignmentOf(k.assignment),
+          }
+        : k,
+    );
     let lost = 0;
     let mismatched = 0;
     const ackedIds = new Set<number>();
-    for (const k of acked) {
+    for (const k of rows) {
       ackedIds.add(k.annotationId);
       const row = byId.get(k.annotationId);
       if (!row) lost++;

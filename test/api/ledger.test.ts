@@ -46,7 +46,15 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     for (const r of all) expect(r.statusCode, r.body).toBe(200);
     const ids = new Set(all.map((r) => r.json().annotationId as number));
     expect(ids.size).toBe(1);
-    return { annotationId: [...ids][0], itemId: lease.item.id };
+    // Workers see opaque ids (services/worker-ids.ts): the ledger is checked by row id.
+    return { annotationId: await t.annotationRowId([...ids][0]), itemId: await t.leasedItemId(lease) };
+  }
+
+  /** The worker's earnings page, its answers listed by row id. */
+  async function earningsPage(headers: Headers) {
+    const page = (await inject('GET', '/api/me/earnings', headers)).json();
+    for (const h of page.history) h.annotationId = await t.annotationRowId(h.annotationId);
+    return page;
   }
 
   const entriesOf = (annotationId: number) =>
@@ -138,7 +146,7 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       expect(ledger.balanceFen).toBe(75);
       expect(ledger.entries.reduce((s: number, e: { amountFen: number }) => s + e.amountFen, 0)).toBe(75);
       expect(await sumOf(w.id)).toBe(75);
-      const mine = (await inject('GET', '/api/me/earnings', w.headers)).json();
+      const mine = await earningsPage(w.headers);
       expect(mine).toMatchObject({ todayFen: 75, weekFen: 75, monthFen: 75, balanceFen: 75 });
       expect(mine.history).toHaveLength(3);
       for (const h of mine.history) expect(h).toMatchObject({ status: 'accepted', amountFen: 25, accuracy: 1 });
@@ -197,7 +205,7 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     });
     expect(r.statusCode).toBe(200);
     expect(await entriesOf(rejected)).toEqual([]);
-    const aPage = (await inject('GET', '/api/me/earnings', a.headers)).json();
+    const aPage = await earningsPage(a.headers);
     expect(aPage.history[0]).toMatchObject({
       annotationId: rejected,
       status: 'rejected',
@@ -237,7 +245,7 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       await withTx(t.ctx.db, (trx) => acceptanceFor(t.ctx.db).accept(trx, row, reversed, 'review', t.clock.now())),
     ).toBe(false);
     expect(await entriesOf(reversed)).toHaveLength(2);
-    const page = (await inject('GET', '/api/me/earnings', w.headers)).json();
+    const page = await earningsPage(w.headers);
     const byId = new Map(page.history.map((h: { annotationId: number }) => [h.annotationId, h]));
     expect(byId.get(reversed)).toMatchObject({ status: 'rejected', reason: 'careless', amountFen: 0 });
     expect(byId.get(kept)).toMatchObject({ status: 'accepted', amountFen: 30 });
@@ -269,13 +277,16 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       );
     }
     const w = await t.newUser('w1', 'worker');
+    // Regular and gold in turn (gold is random otherwise: services/gold-placement.ts).
+    let turn = 0;
+    t.ctx.services.quality.goldDraw = () => (turn++ % 2 === 0 ? 0.99 : 0);
     const done: { id: number; gold: boolean; good: boolean }[] = [];
     let goldSeen = 0;
     while (goldSeen < 2) {
       const res = await inject('POST', `/api/projects/${project.id}/lease`, w.headers);
       const lease = res.json().lease;
       expect(lease).not.toBeNull();
-      const gold = golds.has(lease.item.id);
+      const gold = golds.has(await t.leasedItemId(lease));
       if (gold) goldSeen++;
       // The first check is answered well, the second far off: her accuracy falls to 0.5.
       const good = !gold || goldSeen === 1;
@@ -285,8 +296,11 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
         data,
       });
       expect(s.statusCode).toBe(200);
-      done.push({ id: s.json().annotationId, gold, good });
+      done.push({ id: await t.annotationRowId(s.json().annotationId), gold, good });
     }
+    // A gold answer is decided when a regular one would be (services/gold-decisions.ts): let that time pass.
+    t.clock.advance(3_600_000);
+    await t.ctx.services.work.sweep();
     const regular = done.filter((d) => !d.gold);
     expect(regular.length).toBeGreaterThan(0);
     for (const d of regular) {
@@ -300,7 +314,7 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     expect((await entriesOf(passed.id)).map((e) => [e.kind, e.reason])).toEqual([['earning', 'gold']]);
     expect(await entriesOf(failed.id)).toEqual([]);
     expect(await sumOf(w.id)).toBe(20);
-    const page = (await inject('GET', '/api/me/earnings', w.headers)).json();
+    const page = await earningsPage(w.headers);
     const byId = new Map(page.history.map((h: { annotationId: number }) => [h.annotationId, h]));
     expect(byId.get(failed.id)).toMatchObject({ status: 'rejected', reason: 'low_accuracy', amountFen: 0 });
     for (const d of regular) expect(byId.get(d.id)).toMatchObject({ status: 'rejected', reason: 'worker_suspended' });
@@ -420,6 +434,8 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
     await inject('PUT', `/api/items/${items[0].id}/gold`, manager.headers, { data: face5Answer() });
     await inject('PATCH', `/api/projects/${project.id}`, manager.headers, { goldRate: 0.1 });
     const w = await t.newUser('w1', 'worker');
+    // The check comes first (gold is random otherwise: services/gold-placement.ts).
+    t.ctx.services.quality.goldDraw = () => 0;
     let n = 0;
     for (;;) {
       const s = await submitOne(w, project.id, face5Answer(64, 48, 1), 60_000);
@@ -427,6 +443,9 @@ describe.each(dialects)('pay ledger on %s', (dialect) => {
       n++;
     }
     expect(n).toBe(6);
+    // A gold answer is decided when a regular one would be (services/gold-decisions.ts): let that time pass.
+    t.clock.advance(3_600_000);
+    await t.ctx.services.work.sweep();
     const gold = await t.ctx.db.selectFrom('gold_scores').select('score').executeTakeFirstOrThrow();
     expect(gold.score).toBeGreaterThan(0.5);
     expect(gold.score).toBeLessThan(0.95);

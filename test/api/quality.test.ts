@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../helpers/databases.js';
 import { face5Answer, startTestApp, type TestApp } from '../helpers/harness.js';
+import { workerIdsFor } from '../../src/server/services/worker-ids.js';
 
 /** A face-5 reference with coordinates no worker answer or id would contain by chance. */
 function goldAnswer(seed: number) {
@@ -40,7 +41,7 @@ describe.each(dialects)('quality on %s', (dialect) => {
   const submit = (headers: Record<string, string>, assignmentId: number, data: unknown) =>
     inject('POST', `/api/assignments/${assignmentId}/submit`, headers, { clientSubmissionId: randomUUID(), data });
 
-  it('mixes gold into the queue and never lets its reference reach the worker', async () => {
+  it('mixes gold into the queue and never lets its reference, a gold count or a row id reach the worker', async () => {
     const project = await t.newProject(manager.headers, { overlap: 1, goldRate: 0.5 });
     const items = await t.addImages(manager.headers, project.id, 8);
     const golds = items.slice(0, 3);
@@ -52,39 +53,77 @@ describe.each(dialects)('quality on %s', (dialect) => {
       for (const p of ref.instances[0].points) secrets.push(String(p[0]), String(p[1]));
       secrets.push('4.1234', '55.4321');
     }
+    // Gold and regular in turn, gold first (gold is random otherwise: services/gold-placement.ts).
+    let turn = 0;
+    t.ctx.services.quality.goldDraw = () => (turn++ % 2 === 0 ? 0 : 0.99);
     const w = await t.newUser('w1', 'worker');
+    // Every GET route of the API (from the OpenAPI document, so routes added later are walked too).
+    const doc = (await inject('GET', '/docs/json', {})).json() as { paths: Record<string, Record<string, unknown>> };
+    const getRoutes = Object.entries(doc.paths)
+      .filter(([, ops]) => 'get' in ops)
+      .map(([path]) => path.replace(/\{(\w+)\}/g, ':$1'));
+    expect(getRoutes.length).toBeGreaterThan(20);
     const responses: string[] = [];
-    const record = (r: { body: string; rawPayload: Buffer }) => responses.push(r.body, r.rawPayload.toString('latin1'));
+    const bodies: unknown[] = [];
+    const record = (r: { body: string; rawPayload: Buffer; statusCode: number; headers: Record<string, unknown> }) => {
+      responses.push(r.body, r.rawPayload.toString('latin1'));
+      if (r.statusCode === 200 && String(r.headers['content-type']).includes('json')) bodies.push(JSON.parse(r.body));
+    };
+    /** Every GET route, its first path id filled with each of `ids`, the others with harmless values. */
+    const walk = async (ids: number[]) => {
+      for (const route of getRoutes) {
+        const names = [...route.matchAll(/:(\w+)/g)].map((m) => m[1]);
+        const fill = (first: number) => {
+          let k = 0;
+          return route.replace(/:(\w+)/g, (_, name: string) => {
+            if (name === 'period') return '2026-11';
+            if (name === 'workerId') return String(w.id);
+            return k++ === 0 ? String(first) : '1';
+          });
+        };
+        for (const id of names.length ? ids : [0]) record(await inject('GET', fill(id), w.headers));
+      }
+    };
     let goldSeen = 0;
     for (let i = 0; i < 8; i++) {
       const { res, lease: l } = await lease(w.headers, project.id);
       record(res);
       if (!l) break;
-      if (golds.some((g) => g.id === l.item.id)) goldSeen++;
-      for (const url of [
-        `/api/projects/${project.id}/leases`,
-        `/api/assignments/${l.assignmentId}/image`,
-        `/api/assignments/${l.assignmentId}/preview`,
-        `/api/projects/${project.id}`,
-        `/api/projects`,
-        `/api/work/today`,
-        `/api/projects/${project.id}/my-quality`,
-        `/api/me`,
-        `/api/templates`,
-        `/api/items/${l.item.id}`,
-        `/api/items/${l.item.id}/gold`,
-        `/api/items/${l.item.id}/consensus`,
-        `/api/items/${l.item.id}/image`,
-      ]) {
-        record(await inject('GET', url, w.headers));
-      }
+      const itemRow = await t.leasedItemId(l);
+      if (golds.some((g) => g.id === itemRow)) goldSeen++;
+      // The ids she sees are not row ids (services/worker-ids.ts).
+      expect(l.item.id).not.toBe(itemRow);
+      const assignmentRow = await t.ctx.db
+        .selectFrom('assignments')
+        .select('id')
+        .where('item_id', '=', itemRow)
+        .where('worker_id', '=', w.id)
+        .executeTakeFirstOrThrow();
+      expect(l.assignmentId).not.toBe(assignmentRow.id);
+      await walk([project.id, l.assignmentId, l.item.id, itemRow, ...golds.map((g) => g.id)]);
       if (i % 4 === 3)
         record(await inject('POST', `/api/assignments/${l.assignmentId}/skip`, w.headers, { reason: 'too_hard' }));
       else record(await submit(w.headers, l.assignmentId, face5Answer()));
     }
-    expect(goldSeen).toBeGreaterThanOrEqual(3);
+    expect(goldSeen).toBe(3);
     const all = responses.join('\n');
     for (const s of secrets) expect(all.includes(s), `reference value ${s} reached the worker`).toBe(false);
+    // No field a worker reads is about gold, apart from the project's settings (the rate, the skip rule).
+    const SETTINGS = new Set(['goldRate', 'minGold', 'goldSkipAction', 'goldSkipMargin']);
+    const goldKeys = new Set<string>();
+    const keys = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(keys);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (/gold/i.test(k) && !SETTINGS.has(k)) goldKeys.add(k);
+          keys(x);
+        }
+    };
+    bodies.forEach(keys);
+    expect([...goldKeys]).toEqual([]);
+    // Her project list counts regular items only: nothing to subtract a gold count from.
+    const listed = (await inject('GET', '/api/projects', w.headers)).json().projects;
+    expect(listed[0].progress).toEqual({ items: 5, submissions: 3, itemsFullyClaimed: 3 });
     // Gold items never count toward overlap: nothing about them is claimed or open-tracked.
     const goldRows = await t.ctx.db
       .selectFrom('items')
@@ -92,11 +131,13 @@ describe.each(dialects)('quality on %s', (dialect) => {
       .where('is_gold', '=', 1)
       .execute();
     expect(goldRows.every((r) => r.claimed === 0)).toBe(true);
-    // The manager sees the reference and the worker's scores.
+    // The manager sees the reference, the worker's scores and the gold count.
     const ref = await inject('GET', `/api/items/${golds[0].id}/gold`, manager.headers);
     expect(ref.json().data).toEqual(goldAnswer(1));
     const stats = (await inject('GET', `/api/projects/${project.id}/quality`, manager.headers)).json();
     expect(stats.workers[0]).toMatchObject({ username: 'w1', checked: 3 });
+    const mine = (await inject('GET', '/api/projects', manager.headers)).json().projects;
+    expect(mine[0].progress).toMatchObject({ items: 8, gold: 3 });
   });
 
   it('suspends a worker whose gold answers are poor, names a left/right swap, and reinstates', async () => {
@@ -106,8 +147,12 @@ describe.each(dialects)('quality on %s', (dialect) => {
       minGold: 3,
       suspendBelow: 0.5,
       warnBelow: 0.8,
+      feedbackBatch: 5,
     });
     const items = await t.addImages(manager.headers, project.id, 12);
+    // Regular and gold in turn (gold is random otherwise: services/gold-placement.ts).
+    let turn = 0;
+    t.ctx.services.quality.goldDraw = () => (turn++ % 2 === 0 ? 0.99 : 0);
     for (const g of items.slice(0, 6))
       await inject('PUT', `/api/items/${g.id}/gold`, manager.headers, { data: goldAnswer(0) });
     const w = await t.newUser('spammer', 'worker');
@@ -116,7 +161,7 @@ describe.each(dialects)('quality on %s', (dialect) => {
     for (let i = 0; i < 12 && scored < 3; i++) {
       const { lease: l } = await lease(w.headers, project.id);
       expect(l).not.toBeNull();
-      if (golds.has(l.item.id)) {
+      if (golds.has(await t.leasedItemId(l))) {
         // Left and right swapped on every point pair: eyes and mouth corners.
         const ref = goldAnswer(0).instances[0];
         const p = ref.points;
@@ -145,6 +190,9 @@ describe.each(dialects)('quality on %s', (dialect) => {
     expect(refused.res.json().error.id).toBe('worker_suspended');
     const mine = (await inject('GET', `/api/projects/${project.id}/my-quality`, w.headers)).json();
     expect(mine.status).toBe('suspended');
+    // Her page shows her checks as of her 5th answer (feedbackBatch 5): the second check is the latest.
+    expect(mine.asOf).toEqual({ answers: 5, every: 5 });
+    expect(mine.checked).toBe(2);
     expect(mine.feedback[0].problems).toContainEqual(expect.objectContaining({ code: 'left_right_swap', instance: 0 }));
     const workerId = (await t.ctx.repos.users.findByUsername('spammer'))!.id;
     const re = await inject('POST', `/api/projects/${project.id}/workers/${workerId}/reinstate`, manager.headers);
@@ -238,9 +286,11 @@ describe.each(dialects)('quality on %s', (dialect) => {
     expect(again.json().error.id).toBe('already_reviewed');
     // The item is open again for a third worker; the rejected worker sees why.
     const w3 = await t.newUser('w3', 'worker');
-    expect((await lease(w3.headers, project.id)).lease.item.id).toBe(item.id);
+    expect(await t.leasedItemId((await lease(w3.headers, project.id)).lease)).toBe(item.id);
     const mine = (await inject('GET', `/api/projects/${project.id}/my-quality`, w2.headers)).json();
-    expect(mine.rejections[0]).toMatchObject({ itemId: item.id, reason: 'wrong_points', comment: '眼角偏了' });
+    // The item under the id she saw it by (services/worker-ids.ts).
+    const herItemId = (await workerIdsFor(t.ctx.db)).item(w2.id, item.id);
+    expect(mine.rejections[0]).toMatchObject({ itemId: herItemId, reason: 'wrong_points', comment: '眼角偏了' });
     expect((await inject('GET', `/api/items/${item.id}/consensus`, manager.headers)).statusCode).toBe(404);
     expect((await inject('GET', `/api/projects/${project.id}/review/next`, reviewer.headers)).json().review).toBeNull();
   });
@@ -274,7 +324,7 @@ describe.each(dialects)('quality on %s', (dialect) => {
     expect(bad.json().error.id).toBe('wrong_point_count');
     const w = await t.newUser('w1', 'worker');
     const l = (await lease(w.headers, project.id)).lease;
-    expect(l.item.id).toBe(items[1].id);
+    expect(await t.leasedItemId(l)).toBe(items[1].id);
     await submit(w.headers, l.assignmentId, face5Answer());
     const promoted = await inject('POST', `/api/items/${items[1].id}/gold/promote`, manager.headers);
     expect(promoted.statusCode).toBe(200);

@@ -13,6 +13,7 @@ import { createContext, type Context } from '../../src/server/context.js';
 import type { Role } from '../../src/server/db/types.js';
 import { UserService } from '../../src/server/services/user.service.js';
 import { certifyForBuiltins } from '../../src/server/services/certification.service.js';
+import { workerIdsFor } from '../../src/server/services/worker-ids.js';
 import { createPgDatabase, type TestDialect } from './databases.js';
 
 export class TestClock {
@@ -102,10 +103,40 @@ export async function startTestApp(
     return res.json().items as { id: number; width: number; height: number }[];
   }
 
+  /** The row id of the item behind a lease a worker got (workers see opaque ids: services/worker-ids.ts). */
+  async function leasedItemId(lease: { assignmentId: number }): Promise<number> {
+    const assignmentId = (await workerIdsFor(ctx.db)).assignmentOf(lease.assignmentId);
+    const row = await ctx.db
+      .selectFrom('assignments')
+      .select('item_id')
+      .where('id', '=', assignmentId)
+      .executeTakeFirstOrThrow();
+    return row.item_id;
+  }
+
+  /**
+   * Lease order = id order for a test whose story needs a known order (items are
+   * otherwise leased in a random order: migration 0010).
+   */
+  async function leaseInIdOrder(): Promise<void> {
+    await ctx.db
+      .updateTable('items')
+      .set((eb) => ({ lease_order: eb.ref('id') }))
+      .execute();
+  }
+
+  /** The row id of an answer from the opaque id a worker was given for it. */
+  async function annotationRowId(workerAnnotationId: number): Promise<number> {
+    return (await workerIdsFor(ctx.db)).annotationOf(workerAnnotationId);
+  }
+
   return {
     app,
     ctx,
     clock,
+    leasedItemId,
+    annotationRowId,
+    leaseInIdOrder,
     config,
     dataDir,
     vendor,

@@ -169,16 +169,17 @@ describe.each(dialects)('tenancy on %s', (dialect) => {
     // consensus), a gold item and an item under a worker's open lease.
     const projectA = await t.newProject(v.managerA.headers, { overlap: 1 });
     const [itemA, goldA] = await t.addImages(v.managerA.headers, projectA.id, 3);
+    await t.leaseInIdOrder();
     const workerA = await t.newUser('worker-a', 'worker');
     const leaseRes = await inject('POST', `/api/projects/${projectA.id}/lease`, workerA.headers);
     const leaseA = leaseRes.json().lease;
-    expect(leaseA.item.id).toBe(itemA.id);
+    expect(await t.leasedItemId(leaseA)).toBe(itemA.id);
     const sub = await inject('POST', `/api/assignments/${leaseA.assignmentId}/submit`, workerA.headers, {
       clientSubmissionId: randomUUID(),
       data: face5Answer(),
     });
     expect(sub.statusCode, sub.body).toBe(200);
-    const annotationA = sub.json().annotationId as number;
+    const annotationA = await t.annotationRowId(sub.json().annotationId);
     const gold = await inject('PUT', `/api/items/${goldA.id}/gold`, v.managerA.headers, { data: face5Answer() });
     expect(gold.statusCode, gold.body).toBe(200);
     const token = await inject('POST', '/api/auth/tokens', v.managerA.headers, { name: 'pipeline' });

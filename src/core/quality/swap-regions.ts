@@ -153,15 +153,9 @@ export function detectRegionSwapsFlat(
       const a = 3 * pair[0];
       const b = 3 * pair[1];
       if (!(answer[a + 2] > 0 && answer[b + 2] > 0 && reference[a + 2] > 0 && reference[b + 2] > 0)) continue;
-      if (Math.hypot(reference[a] - reference[b], reference[a + 1] - reference[b + 1]) * inv < minSeparation) continue;
-      const pe =
-        (Math.hypot(answer[a] - reference[a], answer[a + 1] - reference[a + 1]) +
-          Math.hypot(answer[b] - reference[b], answer[b + 1] - reference[b + 1])) *
-        inv;
-      const ps =
-        (Math.hypot(answer[b] - reference[a], answer[b + 1] - reference[a + 1]) +
-          Math.hypot(answer[a] - reference[b], answer[a + 1] - reference[b + 1])) *
-        inv;
+      if (dist(reference, a, reference, b) * inv < minSeparation) continue;
+      const pe = (dist(answer, a, reference, a) + dist(answer, b, reference, b)) * inv;
+      const ps = (dist(answer, b, reference, a) + dist(answer, a, reference, b)) * inv;
       e += pe;
       es += ps;
       scored++;
@@ -174,6 +168,48 @@ export function detectRegionSwapsFlat(
     out.push({ key: region.key, error, errorSwapped, swappedPairs: whole ? region.pairs.slice() : single });
   }
   return out;
+}
+
+/**
+ * A quick necessary condition for `detectRegionSwapsFlat` to find anything: some
+ * region's error as placed reaches `maxNme`. No allocation; the merge runs it on
+ * every answer and the full test only where it passes.
+ */
+export function mayHaveSwaps(
+  answer: ArrayLike<number>,
+  reference: ArrayLike<number>,
+  norm: number,
+  template: RegionTemplate,
+  options: RegionSwapOptions = {},
+): boolean {
+  const maxNme = options.maxNme ?? 0.1;
+  const minSeparation = options.minSeparation ?? 2.5 * maxNme;
+  if (!(norm > 0)) return false;
+  const inv = 1 / norm;
+  for (const region of flipRegions(template)) {
+    let e = 0;
+    let scored = 0;
+    for (const pair of region.pairs) {
+      const a = 3 * pair[0];
+      const b = 3 * pair[1];
+      if (!(answer[a + 2] > 0 && answer[b + 2] > 0 && reference[a + 2] > 0 && reference[b + 2] > 0)) continue;
+      if (dist(reference, a, reference, b) * inv < minSeparation) continue;
+      const pe = (dist(answer, a, reference, a) + dist(answer, b, reference, b)) * inv;
+      // A single pair can pass on its own (part of a jaw line).
+      if (pe / 2 >= maxNme) return true;
+      e += pe;
+      scored++;
+    }
+    if (scored > 0 && e / (2 * scored) >= maxNme) return true;
+  }
+  return false;
+}
+
+/** Distance between point `i` of `p` and point `j` of `q` (offsets into flat rows); sqrt, as Math.hypot is slow. */
+function dist(p: ArrayLike<number>, i: number, q: ArrayLike<number>, j: number): number {
+  const dx = p[i] - q[j];
+  const dy = p[i + 1] - q[j + 1];
+  return Math.sqrt(dx * dx + dy * dy);
 }
 
 /** `detectRegionSwapsFlat` on instances (reference normaliser given). */

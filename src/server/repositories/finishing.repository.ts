@@ -85,8 +85,12 @@ export class FinishingRepository {
     return Number(row.rows[0]?.n ?? 0);
   }
 
-  /** Open regular items of a project that have answers: the ones a lost worker can strand. */
-  async startedOpenItems(trx: Executor, projectId: number): Promise<number[]> {
+  /**
+   * Open regular items of a project that have answers and lost one (rejected or
+   * discarded): the ones that may wait for workers who are no longer there. An item
+   * that never had its overlap waits for the crowd to grow, as a new project does.
+   */
+  async reopenedItems(trx: Executor, projectId: number): Promise<number[]> {
     const rows = await trx
       .selectFrom('items')
       .select('id')
@@ -94,6 +98,15 @@ export class FinishingRepository {
       .where('open', '=', 1)
       .where('is_gold', '=', 0)
       .where('submitted', '>', 0)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('annotations')
+            .select('annotations.id')
+            .whereRef('annotations.item_id', '=', 'items.id')
+            .where('annotations.status', '=', 'rejected'),
+        ),
+      )
       .execute();
     return rows.map((r) => r.id);
   }

@@ -11,10 +11,13 @@
  *   overlap is merged again from them and decided afresh (the extra answers it was
  *   given because of the discarded ones are no longer asked for); one that fell below
  *   its overlap waits for the missing answers only.
- * - **No waiting forever.** An item that needs more answers than there are workers left
- *   to give them (see `FinishingRepository.workersLeft`) is closed short: its
- *   requirement becomes the answers it holds (and any live lease), it is merged from
- *   them and goes to review, where a reviewer decides it.
+ * - **No waiting forever.** An item that lost answers (discarded, rejected) and needs
+ *   more than there are workers left to give them (see `FinishingRepository.workersLeft`)
+ *   is closed short: its requirement becomes the answers it holds (and any live lease),
+ *   it is merged from them and goes to review, where a reviewer decides it. This is
+ *   looked at when answers are discarded, when a worker finds nothing left to lease,
+ *   and before asking for an extra answer. An item that never had its overlap waits
+ *   for the crowd to grow, as a new project does.
  */
 import type { Project } from '../db/types.js';
 import type { Executor } from '../db/tx.js';
@@ -99,10 +102,13 @@ export class ItemFinishing {
     return true;
   }
 
-  /** After a worker is lost to a project (suspended): every started item she strands goes to review. */
+  /**
+   * Every item of the project that lost an answer and that nobody left can finish goes
+   * to review: after a suspension, and when a worker finds nothing left to lease.
+   */
   async closeStrandedItems(trx: Executor, project: Project, complete: Complete): Promise<number> {
     let closed = 0;
-    for (const id of await this.repo.startedOpenItems(trx, project.id)) {
+    for (const id of await this.repo.reopenedItems(trx, project.id)) {
       if (await this.closeIfStranded(trx, project, id, complete)) closed++;
     }
     return closed;

@@ -24,7 +24,7 @@ import { acceptanceFor } from './acceptance.js';
 import { assertCanManage, assertCanView, requireRole, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 import { templateOf } from './project.service.js';
-import { drawGold } from './gold-placement.js';
+import { drawGold, secureUniform } from './gold-placement.js';
 import { ItemFinishing } from './item-finishing.js';
 import { FinishingRepository } from '../repositories/finishing.repository.js';
 import { StandingRepository } from '../repositories/standing.repository.js';
@@ -37,6 +37,9 @@ import { myQualityView } from './my-quality.js';
 /** Gold scores in a worker's rolling accuracy (the rule itself lives in services/standing.service.ts). */
 export { ACCURACY_WINDOW } from './standing.service.js';
 
+/** How often a project's stranded items are looked for when a worker finds nothing to lease. */
+const STRANDED_SCAN_MS = 60_000;
+
 export class QualityService {
   constructor(
     private readonly db: Db,
@@ -47,7 +50,7 @@ export class QualityService {
     private readonly clock: Clock,
   ) {
     this.finishing = new ItemFinishing(new FinishingRepository(), clock);
-    this.standing = new StandingService(db, new StandingRepository(db), quality, assignments, clock);
+    this.standing = new StandingService(db, projects, new StandingRepository(db), quality, assignments, clock);
     this.standing.skipRule = new GoldSkipRule(assignments);
     this.goldDecisions = new GoldDecisions(db, new WorkerViewRepository(db));
   }
@@ -178,14 +181,38 @@ export class QualityService {
     }
   }
 
+  /**
+   * A worker found nothing left to lease: items of the project that need more answers
+   * than there are workers left to give them go to review (services/item-finishing.ts).
+   * At most once a minute per project and process: the end of a project is polled often.
+   */
+  async closeStrandedItems(projectId: number) {
+    const now = this.clock.now();
+    if (now - (this.strandedScans.get(projectId) ?? -Infinity) < STRANDED_SCAN_MS) return 0;
+    this.strandedScans.set(projectId, now);
+    const project = await this.projects.getCached(projectId);
+    if (!project) return 0;
+    return withTx(this.db, (trx) =>
+      this.finishing.closeStrandedItems(trx, project, (t, p, id) => this.onItemComplete(t, p, id)),
+    );
+  }
+  private readonly strandedScans = new Map<number, number>();
+
   /** She gave an item back unanswered: the rules are judged again (the skip rule among them), in the give-back's transaction. */
   async afterGiveBack(trx: Executor, project: Project, workerId: number) {
     await this.standing.afterGiveBack(trx, project, workerId, this.discarder);
   }
 
+  /**
+   * The uniform draw behind each gold decision: the OS generator. Tests that need a
+   * fixed sequence of gold and regular leases may replace it; nothing else does.
+   */
+  goldDraw: () => number = secureUniform;
+
   /** Whether this lease is gold: a fresh random draw at the project's rate (services/gold-placement.ts). */
   async wantsGold(trx: Executor, project: Project, workerId: number): Promise<boolean> {
-    return drawGold(project, async () => (await this.quality.standing(project.id, workerId, trx))?.gold_count ?? 0);
+    const scored = async () => (await this.quality.standing(project.id, workerId, trx))?.gold_count ?? 0;
+    return drawGold(project, scored, this.goldDraw());
   }
 
   /** Scores a gold submission and updates the worker's standing, in the submit's transaction. */
@@ -497,7 +524,6 @@ export class QualityService {
       if (verdict === 'reject') {
         await this.assignments.unsubmit(trx, ann.item_id, project.overlap);
         await this.quality.deleteConsensus(trx, ann.item_id);
-        await this.finishing.closeIfStranded(trx, project, ann.item_id, (t, p, id) => this.onItemComplete(t, p, id));
       }
       const open = (await this.quality.liveAnswers(ann.item_id, trx)).some((a) => a.status === 'submitted');
       if (!open) await this.quality.setReviewState(trx, ann.item_id, 'reviewed');

@@ -32,10 +32,13 @@ import type { KeypointTemplate } from '../../core/templates/template.js';
 import type { Db } from '../db/database.js';
 import type { Executor } from '../db/tx.js';
 import type { Project, QualityRule } from '../db/types.js';
+import { forbidden } from '../errors.js';
 import type { AssignmentRepository } from '../repositories/assignment.repository.js';
+import type { ProjectRepository } from '../repositories/project.repository.js';
 import type { QualityRepository } from '../repositories/quality.repository.js';
 import type { StandingRepository } from '../repositories/standing.repository.js';
 import { acceptanceFor } from './acceptance.js';
+import { assertCanView, type Actor } from './access.js';
 import type { Clock } from './clock.js';
 import type { GoldSkipRule } from './gold-skip-rule.js';
 import { templateOf } from './project.service.js';
@@ -66,6 +69,7 @@ const round4 = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : 
 export class StandingService {
   constructor(
     private readonly db: Db,
+    private readonly projects: ProjectRepository,
     private readonly repo: StandingRepository,
     private readonly quality: QualityRepository,
     private readonly assignments: AssignmentRepository,
@@ -218,6 +222,96 @@ export class StandingService {
   /** Per rule and action: how often it acted and on how many answers (benchmarks and the quality page). */
   eventTotals(projectId: number) {
     return this.repo.eventTotals(projectId);
+  }
+
+  // --- the manager's view ---------------------------------------------------------
+
+  /** What the rules did, newest first: warned, suspended, cleared, reinstated, discarded N answers. */
+  async events(actor: Actor, projectId: number, before: number, limit: number) {
+    await this.assertStaff(actor, projectId);
+    const rows = await this.repo.events(projectId, before > 0 ? before : Number.MAX_SAFE_INTEGER, limit);
+    return {
+      events: rows.map((r) => ({
+        id: r.id,
+        at: new Date(r.created_at).toISOString(),
+        worker: r.worker_id === null ? null : { id: r.worker_id, name: r.display_name ?? r.username ?? '' },
+        itemId: r.item_id,
+        rule: r.rule,
+        action: r.action,
+        count: r.count,
+        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+      })),
+      next: rows.length === limit ? rows[rows.length - 1].id : null,
+    };
+  }
+
+  /** One line per rule: its settings and what it has done so far. */
+  async rules(actor: Actor, projectId: number) {
+    const p = await this.assertStaff(actor, projectId);
+    const totals = await this.repo.eventTotals(projectId);
+    const did = (rule: QualityRule) => {
+      const of = (action: string) => totals.find((t) => t.rule === rule && t.action === action);
+      return {
+        warned: of('warned')?.times ?? 0,
+        suspended: of('suspended')?.times ?? 0,
+        cleared: of('cleared')?.times ?? 0,
+        discarded: totals.filter((t) => t.rule === rule).reduce((s, t) => s + t.answers, 0),
+      };
+    };
+    const review = await this.repo.reviewFigures(projectId);
+    return {
+      rules: [
+        {
+          rule: 'gold' as const,
+          on: p.gold_rate > 0,
+          settings: { goldRate: p.gold_rate, warnBelow: p.warn_below, suspendBelow: p.suspend_below, minGold: p.min_gold },
+          did: did('gold'),
+        },
+        {
+          rule: 'peer' as const,
+          on: p.peer_warn_below > 0 || p.peer_suspend_below > 0,
+          settings: { warnBelow: p.peer_warn_below, suspendBelow: p.peer_suspend_below, min: p.peer_min },
+          did: did('peer'),
+        },
+        {
+          rule: 'swap' as const,
+          on: p.swap_suspend_share > 0,
+          settings: { suspendShare: p.swap_suspend_share },
+          did: did('swap'),
+        },
+        {
+          rule: 'fast' as const,
+          on: p.fast_ms_per_point > 0,
+          settings: { msPerPoint: p.fast_ms_per_point, suspendAfter: p.fast_suspend_after },
+          did: did('fast'),
+        },
+        {
+          rule: 'skip' as const,
+          on: p.gold_skip_action !== 'none',
+          settings: { action: p.gold_skip_action, margin: p.gold_skip_margin },
+          did: did('skip'),
+        },
+        {
+          rule: 'review' as const,
+          on: p.review_rate > 0 || p.low_agreement_action === 'review',
+          settings: {
+            reviewRate: p.review_rate,
+            agreementThreshold: p.agreement_threshold,
+            lowAgreementAction: p.low_agreement_action,
+          },
+          did: { ...did('review'), ...review },
+        },
+      ],
+    };
+  }
+
+  private async assertStaff(actor: Actor, projectId: number): Promise<Project> {
+    const project = await this.projects.get(projectId);
+    assertCanView(actor, project);
+    if (actor.role === 'client' || actor.role === 'worker') {
+      throw forbidden('role_not_allowed', 'Quality figures are for the base’s staff.');
+    }
+    return project;
   }
 
   // --- judging --------------------------------------------------------------------

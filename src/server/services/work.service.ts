@@ -64,7 +64,11 @@ export class WorkService {
     const now = this.clock.now();
     await this.sweepIfDue(now);
     const lease = await this.leaseInTx(actor, project, now);
-    if (!lease) return null;
+    if (!lease) {
+      // Nothing for her: items nobody is left to finish go to review (services/item-finishing.ts).
+      await this.quality.closeStrandedItems(projectId);
+      return null;
+    }
     const item = lease.size ?? (await this.items.get(lease.item_id))!;
     return leaseView(lease.id, lease.expires_at, { id: lease.item_id, width: item.width, height: item.height });
   }

@@ -35,6 +35,7 @@ describe('WorkerIds', () => {
 
   it('gives each worker its own id for the same item, and the same one every time', () => {
     expect(ids.item(7, 42)).toBe(ids.item(7, 42));
+    expect(ids.itemOf(7, ids.item(7, 42))).toBe(42);
     expect(ids.item(7, 42)).not.toBe(ids.item(8, 42));
     expect(ids.item(7, 42)).not.toBe(ids.assignment(42));
   });

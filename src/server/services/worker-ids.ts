@@ -51,6 +51,10 @@ export class WorkerIds {
   item(workerId: number, itemId: number): number {
     return this.encode(ITEM, workerId, itemId);
   }
+  /** The item behind the id a worker saw (for checks from outside, such as the work-loop benchmark). */
+  itemOf(workerId: number, handle: number): number {
+    return this.decode(ITEM, workerId, handle);
+  }
 
   private encode(kind: Kind, tweak: number, id: number): number {
     let x = id - 1;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { goldBody, idParam, reviewBody, workerParam } from '../../../core/api/schemas.js';
+import { qualityEventsQuery } from '../../../core/api/quality.schema.js';
 import { actorOf } from '../../app.js';
 import type { Context } from '../../context.js';
 import { qualityForWorker } from '../../presenters/worker-ids.presenter.js';
@@ -36,6 +37,17 @@ export const qualityRoutes =
 
     app.get('/projects/:id/quality', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
       q.stats(actorOf(request), request.params.id),
+    );
+    /** One line per quality rule: its settings and what it has done. */
+    app.get('/projects/:id/quality/rules', { schema: { tags: ['quality'], params: idParam } }, async (request) =>
+      q.standing.rules(actorOf(request), request.params.id),
+    );
+    /** What the rules did (warned, suspended, discarded N answers), newest first. */
+    app.get(
+      '/projects/:id/quality/events',
+      { schema: { tags: ['quality'], params: idParam, querystring: qualityEventsQuery } },
+      async (request) =>
+        q.standing.events(actorOf(request), request.params.id, request.query.before, request.query.limit),
     );
     app.get('/projects/:id/my-quality', { schema: { tags: ['quality'], params: idParam } }, async (request) => {
       const actor = actorOf(request);

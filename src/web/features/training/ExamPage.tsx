@@ -139,7 +139,14 @@ function ExamItem({
 
   useEffect(() => {
     if (!editor) return;
-    const offChange = editor.onChange(() => setWarned(false));
+    // Only a change to her answer takes the warning back: the camera fitting a photo that
+    // finished loading after the first press must not make her press twice again.
+    let answer = editor.document;
+    const offChange = editor.onChange((e) => {
+      if (e.document === answer) return;
+      answer = e.document;
+      setWarned(false);
+    });
     const offRequest = editor.onRequest((r) => {
       if (r.type === 'submit') void submit();
     });
