@@ -109,18 +109,20 @@ export interface Expectation {
   sincePageChange: number;
 }
 
-export function answer(
-  rng: Rng,
-  kind: Kind,
-  sigma: number,
-  face: Face,
-  expect: Expectation,
-): Answer {
+export function answer(rng: Rng, kind: Kind, sigma: number, face: Face, expect: Expectation): Answer {
   switch (kind) {
     case 'careful':
-      return { inst: { bbox: null, points: placed(rng, face, sigma) }, shape: 'careful', activeMs: rng.between(30e3, 90e3) };
+      return {
+        inst: { bbox: null, points: placed(rng, face, sigma) },
+        shape: 'careful',
+        activeMs: rng.between(30e3, 90e3),
+      };
     case 'sloppy':
-      return { inst: { bbox: null, points: placed(rng, face, sigma) }, shape: 'sloppy', activeMs: rng.between(15e3, 30e3) };
+      return {
+        inst: { bbox: null, points: placed(rng, face, sigma) },
+        shape: 'sloppy',
+        activeMs: rng.between(15e3, 30e3),
+      };
     case 'swapper': {
       if (rng.rand() >= SWAP_SHARE) {
         return { inst: { bbox: null, points: placed(rng, face, sigma) }, shape: 'careful', activeMs: 40e3 };

@@ -236,7 +236,11 @@ async function runSeed(seed: number): Promise<SeedResult> {
     let steps = 0;
     let seq = 0;
     const observe = async () => {
-      const rows = await ctx.db.selectFrom('worker_standing').selectAll().where('project_id', '=', project.id).execute();
+      const rows = await ctx.db
+        .selectFrom('worker_standing')
+        .selectAll()
+        .where('project_id', '=', project.id)
+        .execute();
       const byId = new Map(rows.map((r) => [r.worker_id, r]));
       for (const s of sims) {
         const st = byId.get(s.actor.id);
@@ -421,7 +425,11 @@ function printSeed(r: SeedResult) {
         ['stored consensus (robust EM)', f4(r.consensusMean), r.fail10],
         ['old median consensus, same answers', f4(r.oldMedianMean), r.oldFail10],
         ['plain mean, same answers', f4(r.plainMean), '–'],
-        [`best careful worker (${r.best.label}, σ ${(r.best.sigma * 100).toFixed(2)} %), her ${r.best.items} items`, f4(r.best.own), '–'],
+        [
+          `best careful worker (${r.best.label}, σ ${(r.best.sigma * 100).toFixed(2)} %), her ${r.best.items} items`,
+          f4(r.best.own),
+          '–',
+        ],
         ['consensus on those items', f4(r.best.consensusOnHers), '–'],
       ],
     ),
@@ -433,7 +441,17 @@ function printSeed(r: SeedResult) {
   );
   console.log(
     mdTable(
-      ['worker', 'leases', 'gold offered', 'answers', 'mean NME', 'status', 'warned at gold #', 'suspended at gold #', 'reason'],
+      [
+        'worker',
+        'leases',
+        'gold offered',
+        'answers',
+        'mean NME',
+        'status',
+        'warned at gold #',
+        'suspended at gold #',
+        'reason',
+      ],
       r.workers.map((w) => [
         w.label,
         w.leases,
@@ -472,7 +490,18 @@ async function main() {
   console.log('\n## Over all seeds\n');
   console.log(
     mdTable(
-      ['seed', 'consensus NME', 'old median', 'best careful (her items)', 'ratio', 'fail@0.10', 'old fail@0.10', 'finished', 'in review', 'answers / item'],
+      [
+        'seed',
+        'consensus NME',
+        'old median',
+        'best careful (her items)',
+        'ratio',
+        'fail@0.10',
+        'old fail@0.10',
+        'finished',
+        'in review',
+        'answers / item',
+      ],
       results.map((r) => [
         r.seed,
         f4(r.consensusMean),
@@ -494,11 +523,18 @@ async function main() {
       bad.map((k) => {
         const xs = caught(k);
         const worst = Math.max(...xs);
-        return [k, xs.map((x) => (Number.isFinite(x) ? x : 'never')).join(', '), Number.isFinite(worst) ? worst : 'never', xs.every((x) => x <= 20) ? 'yes' : 'NO'];
+        return [
+          k,
+          xs.map((x) => (Number.isFinite(x) ? x : 'never')).join(', '),
+          Number.isFinite(worst) ? worst : 'never',
+          xs.every((x) => x <= 20) ? 'yes' : 'NO',
+        ];
       }),
     ),
   );
-  const carefulWarned = results.flatMap((r) => r.workers.filter((w) => w.kind === 'careful' && w.warnedAtGold !== null));
+  const carefulWarned = results.flatMap((r) =>
+    r.workers.filter((w) => w.kind === 'careful' && w.warnedAtGold !== null),
+  );
   const ratio = mean(results.map((r) => r.ratio));
   const fails = results.reduce((s, r) => s + r.fail10, 0);
   const unfinished = results.reduce((s, r) => s + r.open, 0);

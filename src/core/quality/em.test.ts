@@ -11,7 +11,12 @@ const toInstance = (row: Float64Array): Instance => ({
 });
 
 /** Mean error of the EM and of the plain median over `n` items answered by workers of the given σs. */
-function errors(sigmas: number[], n: number, priors?: (WorkerPrior | null)[], swap?: (w: number, k: number) => number[]) {
+function errors(
+  sigmas: number[],
+  n: number,
+  priors?: (WorkerPrior | null)[],
+  swap?: (w: number, k: number) => number[],
+) {
   const sim = new FaceSim(11);
   const out = new Float64Array(3 * 68);
   const med = new Float64Array(3 * 68);
@@ -59,7 +64,11 @@ describe('mergeEm', () => {
     const rows = [swapper, flatOf(sim.answer(truth, 0.03)), flatOf(sim.answer(truth, 0.03))];
     const out = new Float64Array(3 * 68);
     // Her history says she is ten times as precise as the other two.
-    const r = mergeEm(rows, face68, out, [{ sigma: 0.005, points: 2000 }, { sigma: 0.05, points: 2000 }, { sigma: 0.05, points: 2000 }]);
+    const r = mergeEm(rows, face68, out, [
+      { sigma: 0.005, points: 2000 },
+      { sigma: 0.05, points: 2000 },
+      { sigma: 0.05, points: 2000 },
+    ]);
     expect(r.members[0].swappedPairs).toHaveLength(5);
     expect(r.members[1].swappedPairs).toEqual([]);
     // The brows of the consensus are where the truth has them, not mirrored.
@@ -82,7 +91,10 @@ describe('mergeEm', () => {
     const truth = sim.face();
     const rows = [flatOf(sim.answer(truth, 0.012, EYES)), flatOf(sim.answer(truth, 0.012))];
     const out = new Float64Array(3 * 68);
-    const r = mergeEm(rows, face68, out, [{ sigma: 0.06, points: 200 }, { sigma: 0.02, points: 200 }]);
+    const r = mergeEm(rows, face68, out, [
+      { sigma: 0.06, points: 200 },
+      { sigma: 0.02, points: 200 },
+    ]);
     expect(r.members[0].swappedPairs).toHaveLength(6);
     expect(r.members[1].swappedPairs).toEqual([]);
   });
@@ -90,7 +102,11 @@ describe('mergeEm', () => {
   it('leaves its input rows alone', () => {
     const sim = new FaceSim(2);
     const truth = sim.face();
-    const rows = [flatOf(sim.answer(truth, 0.01, BROWS)), flatOf(sim.answer(truth, 0.01)), flatOf(sim.answer(truth, 0.01))];
+    const rows = [
+      flatOf(sim.answer(truth, 0.01, BROWS)),
+      flatOf(sim.answer(truth, 0.01)),
+      flatOf(sim.answer(truth, 0.01)),
+    ];
     const copy = rows.map((r) => Array.from(r));
     mergeEm(rows, face68, new Float64Array(3 * 68));
     expect(rows.map((r) => Array.from(r))).toEqual(copy);

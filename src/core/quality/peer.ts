@@ -66,7 +66,8 @@ export function peerScores(
         { priors: otherPriors },
       );
       // Two others who disagree on a swap: the merge had to guess which of them to believe.
-      const guessed = others.length === 2 && merged.instances.some((i) => i.workers.some((w) => w?.swappedPairs.length));
+      const guessed =
+        others.length === 2 && merged.instances.some((i) => i.workers.some((w) => w?.swappedPairs.length));
       if (merged.agreement >= credibleAbove && !guessed) {
         reference = { instances: merged.instances.map((i) => ({ bbox: i.bbox, points: i.points })) };
       }

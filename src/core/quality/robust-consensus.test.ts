@@ -35,12 +35,17 @@ describe('mergeRobust: a stray answer', () => {
     expect(after.instances[0].workers[3]?.dropped).toBe(true);
     expect(Math.abs(after.agreement - before) / before).toBeLessThan(0.1);
     // …and the consensus stays as good as without it.
-    expect(errorOf(after.instances[0], truth)).toBeLessThan(1.1 * errorOf(mergeRobust(answers, face68).instances[0], truth));
+    expect(errorOf(after.instances[0], truth)).toBeLessThan(
+      1.1 * errorOf(mergeRobust(answers, face68).instances[0], truth),
+    );
   });
 
   it('matches instances whichever answer the stray comes first in', () => {
     // The stray worker drew two faces (the old merge would take it as the pivot).
-    const stray = [sim.answer(sim.face(120, 600, 500), 0.012, [], 120), sim.answer(sim.face(90, 650, 100), 0.012, [], 90)];
+    const stray = [
+      sim.answer(sim.face(120, 600, 500), 0.012, [], 120),
+      sim.answer(sim.face(90, 650, 100), 0.012, [], 90),
+    ];
     const answers: Instance[][] = [stray, careful(), careful()];
     const r = mergeRobust(answers, face68);
     expect(r.instances).toHaveLength(1);

@@ -44,8 +44,7 @@ export function skipVerdict(c: SkipCounts, opts: { minLeases: number; margin: nu
   const regularRate = c.regular.leases > 0 ? c.regular.skips / c.regular.leases : 0;
   const base = Math.max(MIN_BASE_RATE, (c.regular.skips + 1) / (c.regular.leases + 2));
   const pValue = binomialTail(c.gold.skips, c.gold.leases, base);
-  const acts =
-    c.gold.leases >= opts.minLeases && goldRate - regularRate >= opts.margin && pValue < SKIP_RULE_ALPHA;
+  const acts = c.gold.leases >= opts.minLeases && goldRate - regularRate >= opts.margin && pValue < SKIP_RULE_ALPHA;
   return { acts, goldRate, regularRate, pValue };
 }
 

@@ -87,7 +87,10 @@ describe('peer agreement between gold checks (simulated crowd)', () => {
         const w = workers[k];
         window[w] = [s.score, ...window[w]].slice(0, PEER_WINDOW);
         const peerScore = window[w].reduce((a, b) => a + b, 0) / window[w].length;
-        const v = judgeStanding({ peerCount: window[w].length, peerScore, swapChecks: 0, swaps: 0, fastCount: 0 }, rules);
+        const v = judgeStanding(
+          { peerCount: window[w].length, peerScore, swapChecks: 0, swaps: 0, fastCount: 0 },
+          rules,
+        );
         verdicts[w].push(v);
         if (w === careless && v.status === 'suspended' && caughtAfter === null) caughtAfter = item + 1;
       });
@@ -95,6 +98,10 @@ describe('peer agreement between gold checks (simulated crowd)', () => {
     expect(caughtAfter).not.toBeNull();
     // He answers about 3 / 8 of the items: ten credible scores come within some 40 items.
     expect(caughtAfter!).toBeLessThan(60);
-    for (let w = 0; w < 5; w++) expect(verdicts[w].every((v) => v.status === 'active'), `careful ${w}`).toBe(true);
+    for (let w = 0; w < 5; w++)
+      expect(
+        verdicts[w].every((v) => v.status === 'active'),
+        `careful ${w}`,
+      ).toBe(true);
   });
 });

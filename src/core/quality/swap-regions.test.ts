@@ -20,7 +20,12 @@ describe('flip regions', () => {
   it('names swaps in both languages, and a swap of every region as a whole one', () => {
     expect(swapLabel(['brow'], face68)).toEqual({ zh: '左右眉毛互换', en: 'left and right eyebrows swapped' });
     expect(swapLabel(['eye', 'jaw'], face68).zh).toBe('左右眼睛、下颌轮廓互换');
-    expect(swapLabel(flipRegions(face68).map((r) => r.key), face68).zh).toBe('整体左右互换');
+    expect(
+      swapLabel(
+        flipRegions(face68).map((r) => r.key),
+        face68,
+      ).zh,
+    ).toBe('整体左右互换');
   });
 });
 

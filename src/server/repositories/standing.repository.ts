@@ -106,7 +106,11 @@ export class StandingRepository {
   }
 
   answerTime(trx: Executor, annotationId: number) {
-    return trx.selectFrom('annotations').select(['active_ms', 'data']).where('id', '=', annotationId).executeTakeFirst();
+    return trx
+      .selectFrom('annotations')
+      .select(['active_ms', 'data'])
+      .where('id', '=', annotationId)
+      .executeTakeFirst();
   }
 
   answerTimes(trx: Executor, itemId: number) {
@@ -149,11 +153,21 @@ export class StandingRepository {
   async eventTotals(projectId: number) {
     const rows = await this.db
       .selectFrom('quality_events')
-      .select((eb) => ['rule', 'action', eb.fn.countAll<number>().as('times'), eb.fn.sum<number>('count').as('answers')])
+      .select((eb) => [
+        'rule',
+        'action',
+        eb.fn.countAll<number>().as('times'),
+        eb.fn.sum<number>('count').as('answers'),
+      ])
       .where('project_id', '=', projectId)
       .groupBy(['rule', 'action'])
       .execute();
-    return rows.map((r) => ({ rule: r.rule, action: r.action, times: Number(r.times), answers: Number(r.answers ?? 0) }));
+    return rows.map((r) => ({
+      rule: r.rule,
+      action: r.action,
+      times: Number(r.times),
+      answers: Number(r.answers ?? 0),
+    }));
   }
 
   async reviewFigures(projectId: number) {

@@ -264,7 +264,12 @@ export class StandingService {
         {
           rule: 'gold' as const,
           on: p.gold_rate > 0,
-          settings: { goldRate: p.gold_rate, warnBelow: p.warn_below, suspendBelow: p.suspend_below, minGold: p.min_gold },
+          settings: {
+            goldRate: p.gold_rate,
+            warnBelow: p.warn_below,
+            suspendBelow: p.suspend_below,
+            minGold: p.min_gold,
+          },
           did: did('gold'),
         },
         {
@@ -384,7 +389,8 @@ export class StandingService {
         fastSuspendAfter: project.fast_suspend_after,
       },
     );
-    if (harsher(verdict.status, status) !== status) [status, rule, reason] = [verdict.status, verdict.rule, verdict.reason];
+    if (harsher(verdict.status, status) !== status)
+      [status, rule, reason] = [verdict.status, verdict.rule, verdict.reason];
     // The skip rule (services/gold-skip-rule.ts): gold skipped far more often than regular items.
     const skip = await this.skipRule?.verdict(trx, project, workerId, since);
     if (skip && harsher(skip.status, status) !== status) [status, rule, reason] = [skip.status, 'skip', skip.reason];
