@@ -236,10 +236,8 @@ export function memberNormalizer(rows: readonly Float64Array[], k: number, n: nu
   return cnt > 0 ? medianInPlace(xs, cnt) : NaN;
 }
 
-
 /** The prior blended with this item's evidence (`info` points' worth of σ² = `s2`). */
 export function blend(p: WorkerPrior, s2: number, info: number): number {
   const floor = SIGMA_FLOOR * SIGMA_FLOOR;
   return Math.max(floor, (p.points * p.sigma * p.sigma + info * Math.max(floor, s2)) / (p.points + info));
 }
-

@@ -329,4 +329,3 @@ function robustHalfMean(x: Float64Array, m: number): number {
   }
   return mu / 2;
 }
-

@@ -23,8 +23,14 @@
  *    prior. A member with fewer than half its points inside the gate is dropped.
  * 5. Visibility by head count of the kept members (ties: labelled, then visible).
  *
- * Pure and synchronous; scratch buffers are reused across calls.
- */import {
+ * With three members, the common case, steps 3–4 have a closed form (`em-three.ts`):
+ * each σ_w² from the three pairwise robust mean squared distances, then one gate pass
+ * that merges; and the start is built only where a swap is suspected. A member whose σ
+ * is wild (a random clicker) is dropped on either path.
+ *
+ * Pure and synchronous; scratch buffers are reused across calls (`em-scratch.ts`).
+ */
+import {
   blend,
   type EmResult,
   type EmTemplate,
