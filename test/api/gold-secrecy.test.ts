@@ -261,8 +261,8 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
     });
     const { gold } = await fill(project.id, 20, 6);
     const w = await t.newUser('w1', 'worker');
-    // Gold at her 2nd and 4th lease (gold is random otherwise).
-    const plan = [0.99, 0, 0.99, 0, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99];
+    // Gold at her 2nd, 3rd and 4th lease (gold is random otherwise).
+    const plan = [0.99, 0, 0, 0];
     let k = 0;
     t.ctx.services.quality.goldDraw = () => plan[k++] ?? 0.99;
     const mine = async () => (await inject('GET', `/api/projects/${project.id}/my-quality`, w.headers)).json();
@@ -282,16 +282,16 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
       // Every answer is pending, the checks as much as the regular ones (their items wait for two more workers).
       for (const h of pay.history) expect(h).toMatchObject({ status: 'pending', accuracy: null, amountFen: 0 });
     }
-    expect(answers.map((a) => a.gold)).toEqual([false, true, false, true]);
+    expect(answers.map((a) => a.gold)).toEqual([false, true, true, true]);
     // The standing itself moved at once (the rules must not wait): she is warned.
     const standing = await t.ctx.repos.quality.standing(project.id, w.id);
-    expect(standing).toMatchObject({ gold_count: 2, status: 'warned' });
-    // Her 5th answer completes the batch: now the page shows both checks and the warning, not which answers they were.
+    expect(standing).toMatchObject({ gold_count: 3, status: 'warned' });
+    // Her 5th answer completes the batch: now the page shows the three checks and the warning, not which answers they were.
     const l5 = (await lease(w.headers, project.id))!;
     await submit(w.headers, l5.assignmentId);
     const shown = await mine();
-    expect(shown).toMatchObject({ checked: 2, status: 'warned', asOf: { answers: 5, every: 5 } });
-    expect(shown.feedback).toHaveLength(2);
+    expect(shown).toMatchObject({ checked: 3, status: 'warned', asOf: { answers: 5, every: 5 } });
+    expect(shown.feedback).toHaveLength(3);
     for (const f of shown.feedback) expect(Object.keys(f).sort()).toEqual(['problems', 'score']);
     // The checks stay pending until a regular answer would have been decided; then they are decided.
     t.clock.advance(3 * 3_600_000);
@@ -381,7 +381,12 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
   });
 
   it('warns instead when the project says so', async () => {
-    const project = await t.newProject(manager.headers, { overlap: 1, goldRate: 0.5, minGold: 3, goldSkipAction: 'warn' });
+    const project = await t.newProject(manager.headers, {
+      overlap: 1,
+      goldRate: 0.5,
+      minGold: 3,
+      goldSkipAction: 'warn',
+    });
     const { gold } = await fill(project.id, 60, 30);
     const w = await t.newUser('skipper', 'worker');
     for (let i = 0; i < 40; i++) {
@@ -492,7 +497,15 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
       const other = await t.newUser('other', 'worker');
       await t.ctx.db
         .insertInto('worker_standing')
-        .values({ project_id: project.id, worker_id: spammer.id, status: 'active', accuracy: null, gold_count: 0, reason: null, updated_at: 0 })
+        .values({
+          project_id: project.id,
+          worker_id: spammer.id,
+          status: 'active',
+          accuracy: null,
+          gold_count: 0,
+          reason: null,
+          updated_at: 0,
+        })
         .execute();
       const id = await answerBy(careful.headers, project.id, near);
       await answerBy(spammer.headers, project.id, far);
@@ -518,7 +531,15 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
       const [a, s, b] = await Promise.all(['wa', 'spam', 'wb'].map((n) => t.newUser(n, 'worker')));
       await t.ctx.db
         .insertInto('worker_standing')
-        .values({ project_id: project.id, worker_id: s.id, status: 'active', accuracy: null, gold_count: 0, reason: null, updated_at: 0 })
+        .values({
+          project_id: project.id,
+          worker_id: s.id,
+          status: 'active',
+          accuracy: null,
+          gold_count: 0,
+          reason: null,
+          updated_at: 0,
+        })
         .execute();
       const id = await answerBy(a.headers, project.id, near);
       await answerBy(s.headers, project.id, far);
@@ -543,7 +564,15 @@ describe.each(dialects)('gold secrecy on %s', (dialect) => {
       const spammer = await t.newUser('spammer', 'worker');
       await t.ctx.db
         .insertInto('worker_standing')
-        .values({ project_id: project.id, worker_id: spammer.id, status: 'active', accuracy: null, gold_count: 0, reason: null, updated_at: 0 })
+        .values({
+          project_id: project.id,
+          worker_id: spammer.id,
+          status: 'active',
+          accuracy: null,
+          gold_count: 0,
+          reason: null,
+          updated_at: 0,
+        })
         .execute();
       const id = await answerBy(careful.headers, project.id, near);
       await answerBy(spammer.headers, project.id, far);

@@ -56,7 +56,7 @@ describe.skipIf(!hasBrowser)('gold editor and quality settings in Chromium', () 
       },
     });
     expect(res.statusCode, res.body).toBe(200);
-    answered = l.item.id;
+    answered = await t.leasedItemId(l);
     untouched = items.find((i) => i.id !== answered)!.id;
     browser = await launchBrowser();
   }, 180_000);

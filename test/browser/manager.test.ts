@@ -80,7 +80,8 @@ describe.skipIf(!hasBrowser)('manager console in Chromium', () => {
       },
     });
     expect(sub.statusCode).toBe(200);
-    await page.goto(`${base}/projects/${projectId}/items/${lease.item.id}`);
+    // The worker saw an opaque id (services/worker-ids.ts); the manager's page takes the row id.
+    await page.goto(`${base}/projects/${projectId}/items/${await t.leasedItemId(lease)}`);
     await page.locator('[data-testid=submission-overlay] circle').first().waitFor();
     expect(await page.locator('[data-testid=submission-overlay] circle').count()).toBe(68);
     await page.screenshot({ path: path.join(screenshotDir, 'console-item.png') });

@@ -42,7 +42,10 @@ describe.skipIf(!hasBrowser)('quality pages in Chromium', () => {
         payload: { data: face5Answer() },
       });
     }
-    // A careful worker and a spammer work through the queue.
+    // A careful worker and a spammer work through the queue; every third round is a check for
+    // both (gold is random otherwise: services/gold-placement.ts).
+    let draw = 0;
+    t.ctx.services.quality.goldDraw = () => (draw++ % 6 >= 4 ? 0 : 0.99);
     const careful = await t.newUser('careful', 'worker');
     const spammer = await t.newUser('spammer', 'worker');
     spammerId = spammer.id;

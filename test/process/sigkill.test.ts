@@ -13,6 +13,7 @@ import { createPgDatabase, dialects } from '../helpers/databases.js';
 import { prepareDatabase } from '../helpers/fixtures.js';
 import { face5Answer } from '../helpers/harness.js';
 import { Client, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { workerIdsFor } from '../../src/server/services/worker-ids.js';
 
 describe.each(dialects)('SIGKILL during a burst of submissions on %s', (dialect) => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -98,7 +99,9 @@ describe.each(dialects)('SIGKILL during a burst of submissions on %s', (dialect)
       .selectFrom('annotations')
       .select(['id', 'client_submission_id', 'worker_id', 'item_id'])
       .execute();
-    const byClientId = new Map(rows.map((r) => [r.client_submission_id, r.id]));
+    // The worker was told an opaque id for each answer (services/worker-ids.ts).
+    const ids = await workerIdsFor(db);
+    const byClientId = new Map(rows.map((r) => [r.client_submission_id, ids.annotation(r.id)]));
     for (const [clientId, annotationId] of acked) expect(byClientId.get(clientId)).toBe(annotationId);
     expect(rows).toHaveLength(pending.length);
     expect(new Set(rows.map((r) => r.client_submission_id)).size).toBe(rows.length);

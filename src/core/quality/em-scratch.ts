@@ -81,6 +81,8 @@ class Scratch {
   cac = new Float64Array(0);
   cbc = new Float64Array(0);
   shared = 0;
+  /** The three pairs' robust half mean squared distances. */
+  halves = new Float64Array(3);
 
   ensure(k: number, n: number): void {
     const len = 3 * n;

@@ -20,34 +20,43 @@ import {
 import { flipRegions } from './swap-regions.js';
 
 /**
- * For three members: whether some flip region of member r lies, in root mean square,
- * at least 0.8 × maxNme from the nearer of the two others (the pairwise distances of
- * `pairwise3`) — a necessary condition for the region to read swapped against the
- * start — and reads better exchanged against one of them.
+ * For three members: which of them may have a swapped region (bit r set for member r).
+ * A region is suspect for a member when, in root mean square, it lies at least
+ * 0.8 × maxNme from the nearer of the two others (the pairwise distances of
+ * `pairwise3`) — a necessary condition for it to read swapped against the start — and
+ * reads better exchanged against one of them. Pairs too close to tell apart are left
+ * out, judged on the first member's row (a swap does not change a pair's separation).
  */
-export function farFromBoth(r: number, template: EmTemplate): boolean {
+export function suspectSwaps(template: EmTemplate): number {
   const { work, dab, dac, dbc, inv2 } = S;
-  const row = work[r];
-  const x = r === 0 ? dab : r === 1 ? dab : dac;
-  const y = r === 0 ? dac : r === 1 ? dbc : dbc;
+  const row = work[0];
   const { pairs, starts } = regionIndex(template);
+  let suspects = 0;
   for (let g = 0; g + 1 < starts.length; g++) {
-    let e = 0;
+    let ea = 0;
+    let eb = 0;
+    let ec = 0;
     let scored = 0;
     for (let q = starts[g]; q < starts[g + 1]; q += 2) {
       const i = pairs[q];
       const j = pairs[q + 1];
-      if (x[i] < 0 || x[j] < 0) continue;
+      if (dab[i] < 0 || dab[j] < 0) continue;
       const dx = row[3 * i] - row[3 * j];
       const dy = row[3 * i + 1] - row[3 * j + 1];
       if ((dx * dx + dy * dy) * inv2 < SEPARATION2) continue;
-      e += Math.min(x[i], y[i]) + Math.min(x[j], y[j]);
+      ea += Math.min(dab[i], dac[i]) + Math.min(dab[j], dac[j]);
+      eb += Math.min(dab[i], dbc[i]) + Math.min(dab[j], dbc[j]);
+      ec += Math.min(dac[i], dbc[i]) + Math.min(dac[j], dbc[j]);
       scored += 2;
     }
     // Mean squared distance: mean(d²) ≥ mean(d)², so no region the test could flag is missed.
-    if (scored > 0 && e >= SCREEN2 * scored && readsExchanged(r, g, template)) return true;
+    const bar = SCREEN2 * scored;
+    if (scored === 0) continue;
+    if (ea >= bar && readsExchanged(0, g, template)) suspects |= 1;
+    if (eb >= bar && readsExchanged(1, g, template)) suspects |= 2;
+    if (ec >= bar && readsExchanged(2, g, template)) suspects |= 4;
   }
-  return false;
+  return suspects;
 }
 
 /** Whether region g of member r reads better exchanged against one of the two others. */
@@ -132,11 +141,10 @@ export function pairwise3(n: number, inv2: number): void {
  * and drops a wild member. False when too few points are shared (the EM takes over).
  */
 export function threeCorneredHat(n: number, prior: (r: number) => WorkerPrior): boolean {
-  const { cab, cac, cbc, sig2, itemS2, startS2, info, drop, shared: m } = S;
+  const { sig2, itemS2, startS2, info, drop, shared: m, halves } = S;
   if (m < 3) return false;
-  const Dab = robustHalfMean(cab, m);
-  const Dac = robustHalfMean(cac, m);
-  const Dbc = robustHalfMean(cbc, m);
+  robustHalfMeans(m);
+  const [Dab, Dac, Dbc] = halves;
   const floor = SIGMA_FLOOR * SIGMA_FLOOR;
   itemS2[0] = Math.max(floor, (Dab + Dac - Dbc) / 2);
   itemS2[1] = Math.max(floor, (Dab + Dbc - Dac) / 2);
@@ -184,7 +192,7 @@ export function gateAndFinish(n: number, inv2: number, out: Float64Array): void 
 }
 
 function gatePass(n: number, inv2: number, out: Float64Array): void {
-  const { work, gamma, sig2, w, cnt, lab, drop, xs, ys } = S;
+  const { work, gamma, sig2, w, cnt, lab, drop, xs, ys, dab, dac, dbc } = S;
   for (let r = 0; r < 3; r++) {
     w[r] = drop[r] ? 0 : 1 / sig2[r];
     cnt[r] = 0;
@@ -206,6 +214,25 @@ function gatePass(n: number, inv2: number, out: Float64Array): void {
       // The common case, straight-line.
       const sx = wa * a[o] + wb * b[o] + wc * c[o];
       const sy = wa * a[o + 1] + wb * b[o + 1] + wc * c[o + 1];
+      // A member's distance to the others' weighted mean is at most its distance to the
+      // farther of them (`pairwise3`): where that is inside every gate, nobody is gross.
+      if (
+        Math.max(dab[i], dac[i]) <= ga + GATE * ia &&
+        Math.max(dab[i], dbc[i]) <= gb + GATE * ib &&
+        Math.max(dac[i], dbc[i]) <= gc + GATE * ic
+      ) {
+        gamma[i] = gamma[n + i] = gamma[2 * n + i] = 1;
+        lab[0]++;
+        lab[1]++;
+        lab[2]++;
+        cnt[0]++;
+        cnt[1]++;
+        cnt[2]++;
+        out[o] = sx / sw3;
+        out[o + 1] = sy / sw3;
+        out[o + 2] = (a[o + 2] >= 2 ? 1 : 0) + (b[o + 2] >= 2 ? 1 : 0) + (c[o + 2] >= 2 ? 1 : 0) >= 2 ? 2 : 1;
+        continue;
+      }
       let dx = (sw3 * a[o] - sx) * ia;
       let dy = (sw3 * a[o + 1] - sy) * ia;
       const inA = (dx * dx + dy * dy) * inv2 <= ga + GATE * ia;
@@ -301,31 +328,54 @@ function gatePass(n: number, inv2: number, out: Float64Array): void {
   }
 }
 
-/** Capping at this many means keeps a gross point's pull on `robustHalfMean` bounded. */
+/** Capping at this many means keeps a gross point's pull on `robustHalfMeans` bounded. */
 const CAP = 5;
 const CAP_KEEP = 1 - Math.exp(-CAP);
 
 /**
- * Half the mean of squared 2-D distances (σa² + σb² for Gaussian errors), robust to gross
- * points: the mean of min(x, CAP · μ), corrected for the cap (for x exponential with
- * mean μ, E[min(x, cμ)] = μ(1 − e^−c)), iterated from the plain mean. A few branch-free
- * passes cost less than one selection of the median, and a gross point moves it at
- * most by CAP · μ / m.
+ * Half the mean of squared 2-D distances (σa² + σb² for Gaussian errors) of each of the
+ * three pairs, robust to gross points: the mean of min(x, CAP · μ), corrected for the
+ * cap (for x exponential with mean μ, E[min(x, cμ)] = μ(1 − e^−c)), iterated from the
+ * plain mean. A few branch-free passes cost less than one selection of the median, and
+ * a gross point moves it at most by CAP · μ / m. Into `S.halves`.
  */
-function robustHalfMean(x: Float64Array, m: number): number {
-  let mu = 0;
-  for (let i = 0; i < m; i++) mu += x[i];
-  mu /= m;
-  for (let it = 0; it < 6; it++) {
-    const cap = CAP * mu;
-    let sum = 0;
-    for (let i = 0; i < m; i++) sum += Math.min(x[i], cap);
-    const next = sum / m / CAP_KEEP;
-    if (Math.abs(next - mu) <= 5e-3 * mu) {
-      mu = next;
-      break;
-    }
-    mu = next;
+function robustHalfMeans(m: number): void {
+  const { cab, cac, cbc, halves } = S;
+  let mu0 = 0;
+  let mu1 = 0;
+  let mu2 = 0;
+  for (let i = 0; i < m; i++) {
+    mu0 += cab[i];
+    mu1 += cac[i];
+    mu2 += cbc[i];
   }
-  return mu / 2;
+  mu0 /= m;
+  mu1 /= m;
+  mu2 /= m;
+  const scale = 1 / m / CAP_KEEP;
+  for (let it = 0; it < 5; it++) {
+    const c0 = CAP * mu0;
+    const c1 = CAP * mu1;
+    const c2 = CAP * mu2;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < m; i++) {
+      s0 += Math.min(cab[i], c0);
+      s1 += Math.min(cac[i], c1);
+      s2 += Math.min(cbc[i], c2);
+    }
+    const n0 = s0 * scale;
+    const n1 = s1 * scale;
+    const n2 = s2 * scale;
+    const done =
+      Math.abs(n0 - mu0) <= 1e-2 * mu0 && Math.abs(n1 - mu1) <= 1e-2 * mu1 && Math.abs(n2 - mu2) <= 1e-2 * mu2;
+    mu0 = n0;
+    mu1 = n1;
+    mu2 = n2;
+    if (done) break;
+  }
+  halves[0] = mu0 / 2;
+  halves[1] = mu1 / 2;
+  halves[2] = mu2 / 2;
 }

@@ -49,7 +49,7 @@ import {
   UNKNOWN_WORKER,
   type WorkerPrior,
 } from './em-scratch.js';
-import { farFromBoth, gateAndFinish, pairwise3, threeCorneredHat } from './em-three.js';
+import { gateAndFinish, pairwise3, suspectSwaps, threeCorneredHat } from './em-three.js';
 import { detectRegionSwapsFlat, exchangePairs, mayHaveSwaps } from './swap-regions.js';
 
 export {
@@ -104,7 +104,7 @@ export function mergeEm(
   if (k === 3) pairwise3(n, inv2);
   else startMedian(k, n);
   const swapped =
-    template.flipPairs.length > 0 && k >= 2 && norm > 0 ? voteSwaps(k, n, norm, inv2, template, prior) : [];
+    template.flipPairs.length > 0 && k >= 2 && norm > 0 ? voteSwaps(k, n, norm, inv2, template, prior) : NONE;
 
   if (k === 3 && threeCorneredHat(n, prior)) {
     gateAndFinish(n, inv2, out);
@@ -124,11 +124,15 @@ export function mergeEm(
       itemSigma: Math.sqrt(drop[r] ? Math.max(startS2[r], itemS2[r] || 0) : itemS2[r]),
       inliers: lab[r] > 0 ? cnt[r] / lab[r] : 0,
       dropped: drop[r] === 1,
-      swappedPairs: swapped[r] ?? [],
+      swappedPairs: swapped[r] ?? NO_PAIRS,
     });
   }
   return { norm: flatNormalizer(out, n, template), members };
 }
+
+/** Nothing exchanged: shared, never written to. */
+const NO_PAIRS: [number, number][] = Object.freeze([]) as unknown as [number, number][];
+const NONE: ([number, number][] | undefined)[] = Object.freeze([]) as unknown as [];
 
 /**
  * Step 2: each member's flip regions tested against the head-count start (with two
@@ -144,12 +148,13 @@ function voteSwaps(
   prior: (r: number) => WorkerPrior,
 ): ([number, number][] | undefined)[] {
   const { work, c0 } = S;
-  const swapped: ([number, number][] | undefined)[] = new Array(k);
+  let swapped = NONE;
   const flipBack = (r: number, reference: Float64Array) => {
     if (!mayHaveSwaps(work[r], reference, norm, template)) return false;
     let any = false;
     for (const f of detectRegionSwapsFlat(work[r], reference, norm, template)) {
       if (f.swappedPairs.length === 0) continue;
+      if (swapped === NONE) swapped = new Array(k);
       if (!swapped[r]) {
         // Copy on write: the caller's row stays as it was.
         const copy = S.copies[r];
@@ -171,13 +176,9 @@ function voteSwaps(
     if (sa !== sb) any = sa > sb ? flipBack(0, work[1]) : flipBack(1, work[0]);
   } else if (k === 3) {
     // Only a member far from both others somewhere can be swapped: the start is built for those.
-    let started = false;
-    for (let r = 0; r < 3; r++) {
-      if (!farFromBoth(r, template)) continue;
-      if (!started) startMedian(3, n);
-      started = true;
-      if (flipBack(r, c0)) any = true;
-    }
+    const suspects = suspectSwaps(template);
+    if (suspects) startMedian(3, n);
+    for (let r = 0; r < 3; r++) if (suspects & (1 << r) && flipBack(r, c0)) any = true;
     if (any) pairwise3(n, inv2);
   } else {
     for (let r = 0; r < k; r++) if (flipBack(r, c0)) any = true;

@@ -56,3 +56,25 @@ export {
   type LabelTriple,
   type MajorityVoteResult,
 } from './dawid-skene.js';
+export {
+  detectRegionSwaps,
+  detectRegionSwapsFlat,
+  exchangePairs,
+  flipRegions,
+  swapLabel,
+  type FlipRegion,
+  type RegionSwap,
+  type RegionSwapOptions,
+} from './swap-regions.js';
+export { mergeEm, UNKNOWN_WORKER, type EmResult, type MemberReport, type WorkerPrior } from './em.js';
+export { clusterInstances, type ClusterOptions } from './instance-clusters.js';
+export { mergeRobust, type RobustInstance, type RobustOptions, type RobustResult } from './robust-consensus.js';
+export { peerScores, type PeerOptions, type PeerScore } from './peer.js';
+export {
+  judgeStanding,
+  tooFast,
+  workerSigma,
+  type StandingEvidence,
+  type StandingRules,
+  type StandingVerdict,
+} from './standing-rules.js';

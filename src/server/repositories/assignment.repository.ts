@@ -90,6 +90,23 @@ export class AssignmentRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /**
+   * Sets an item's requirement to `requirement` answers: `extra_overlap` becomes its
+   * difference to the overlap (below zero for an item closed short of its overlap for
+   * want of workers), and the item is open while it has fewer claims than that.
+   */
+  setRequirement(trx: Executor, itemId: number, overlap: number, requirement: number) {
+    return trx
+      .updateTable('items')
+      .set({
+        extra_overlap: requirement - overlap,
+        open: sql`case when claimed < ${requirement} then 1 else 0 end`,
+      })
+      .where('id', '=', itemId)
+      .where('is_gold', '=', 0)
+      .execute();
+  }
+
   /** Gives back `count` slots of an item (expired, skipped, released or rejected). */
   unclaim(trx: Executor, itemId: number, overlap: number, count = 1) {
     return trx
@@ -100,18 +117,6 @@ export class AssignmentRepository {
       })
       .where('id', '=', itemId)
       .where('is_gold', '=', 0)
-      .execute();
-  }
-
-  /** Asks for `more` extra answers on an item whose answers disagree. */
-  addOverlap(trx: Executor, itemId: number, overlap: number, more = 1) {
-    return trx
-      .updateTable('items')
-      .set({
-        extra_overlap: sql`extra_overlap + ${more}`,
-        open: sql`case when claimed < ${overlap} + extra_overlap + ${more} then 1 else 0 end`,
-      })
-      .where('id', '=', itemId)
       .execute();
   }
 

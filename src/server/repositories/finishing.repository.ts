@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/tx.js';
 
 /**
- * What it takes for an item to finish: its counters, its requirement (the project's
- * overlap plus `extra_overlap`), and how many workers could still answer it.
+ * What it takes for an item to finish: its counters, its review flag, and how many
+ * workers could still answer it. The requirement itself (`extra_overlap`, `open`) is
+ * set by AssignmentRepository, the one owner of the item counters.
  */
 export class FinishingRepository {
   item(trx: Executor, itemId: number) {
@@ -23,23 +24,6 @@ export class FinishingRepository {
       .where('status', '!=', 'rejected')
       .executeTakeFirstOrThrow();
     return Number(row.n);
-  }
-
-  /**
-   * Sets an item's requirement to `requirement` answers: `extra_overlap` becomes its
-   * difference to the overlap (below zero for an item closed short of its overlap for
-   * want of workers), and the item is open while it has fewer claims than that.
-   */
-  setRequirement(trx: Executor, itemId: number, overlap: number, requirement: number) {
-    return trx
-      .updateTable('items')
-      .set({
-        extra_overlap: requirement - overlap,
-        open: sql`case when claimed < ${requirement} then 1 else 0 end`,
-      })
-      .where('id', '=', itemId)
-      .where('is_gold', '=', 0)
-      .execute();
   }
 
   flag(trx: Executor, itemId: number) {

@@ -144,7 +144,7 @@ export class StandingRepository {
         'u.username',
       ])
       .where('e.project_id', '=', projectId)
-      .where('e.id', '<', before)
+      .$if(before > 0, (qb) => qb.where('e.id', '<', before))
       .orderBy('e.id', 'desc')
       .limit(limit)
       .execute();

@@ -47,7 +47,12 @@ export class GoldDecisions {
       const due = await this.repo.dueGoldDecisions(trx, now, DECIDE_BATCH);
       for (const d of due) {
         await this.repo.clearDecideAt(trx, d.id);
-        const project = { id: d.project_id, org_id: d.org_id, piece_rate_fen: d.piece_rate_fen, accept_oks: d.accept_oks };
+        const project = {
+          id: d.project_id,
+          org_id: d.org_id,
+          piece_rate_fen: d.piece_rate_fen,
+          accept_oks: d.accept_oks,
+        };
         await acceptanceFor(this.db).judgeGold(trx, project, d.id, d.score, now);
       }
       return due.length;

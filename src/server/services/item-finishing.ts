@@ -21,6 +21,7 @@
  */
 import type { Project } from '../db/types.js';
 import type { Executor } from '../db/tx.js';
+import type { AssignmentRepository } from '../repositories/assignment.repository.js';
 import type { FinishingRepository } from '../repositories/finishing.repository.js';
 import type { Clock } from './clock.js';
 import { templateOf } from './project.service.js';
@@ -33,6 +34,7 @@ export type Complete = (trx: Executor, project: Project, itemId: number) => Prom
 export class ItemFinishing {
   constructor(
     private readonly repo: FinishingRepository,
+    private readonly assignments: AssignmentRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -62,7 +64,7 @@ export class ItemFinishing {
       const item = await this.repo.item(trx, itemId);
       const extraNow = item.submitted - project.overlap;
       if (extraNow < project.max_extra_overlap && (await this.workersLeft(trx, project, itemId)) > 0) {
-        await this.repo.setRequirement(trx, itemId, project.overlap, Math.max(item.claimed, item.submitted) + 1);
+        await this.assignments.setRequirement(trx, itemId, project.overlap, Math.max(item.claimed, item.submitted) + 1);
         return 'more';
       }
     }
@@ -76,11 +78,11 @@ export class ItemFinishing {
     const item = await this.repo.item(trx, itemId);
     if (valid >= project.overlap) {
       // Live leases keep their slots: the item is decided when they are in.
-      await this.repo.setRequirement(trx, itemId, project.overlap, item.claimed);
+      await this.assignments.setRequirement(trx, itemId, project.overlap, item.claimed);
       if (item.claimed === valid) await complete(trx, project, itemId);
       return;
     }
-    await this.repo.setRequirement(trx, itemId, project.overlap, project.overlap);
+    await this.assignments.setRequirement(trx, itemId, project.overlap, project.overlap);
     await this.repo.clearFlag(trx, itemId);
     await this.closeIfStranded(trx, project, itemId, complete);
   }
@@ -96,7 +98,7 @@ export class ItemFinishing {
     const open = required - item.claimed;
     if (open <= 0 || item.submitted === 0) return false;
     if ((await this.workersLeft(trx, project, itemId)) >= open) return false;
-    await this.repo.setRequirement(trx, itemId, project.overlap, item.claimed);
+    await this.assignments.setRequirement(trx, itemId, project.overlap, item.claimed);
     await this.repo.flag(trx, itemId);
     if (item.claimed === item.submitted) await complete(trx, project, itemId);
     return true;

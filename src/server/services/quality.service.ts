@@ -8,7 +8,7 @@ import { checkAnnotation, type AnnotationData } from '../../core/annotation.js';
 import { cocoCategory } from '../../core/coco.js';
 import { readCocoGold } from '../../core/coco-read.js';
 import { goldReferenceProblem } from '../../core/quality/gold-reference.js';
-import { scoreGold, type GoldFeedback } from '../../core/quality/gold-score.js';
+import { scoreGold } from '../../core/quality/gold-score.js';
 import { mergeAnswers } from '../../core/quality/consensus.js';
 import { mergeAttributes, resolveAttributes, type AttributeObservation } from '../../core/quality/attributes.js';
 import type { KeypointTemplate } from '../../core/templates/template.js';
@@ -49,7 +49,7 @@ export class QualityService {
     private readonly quality: QualityRepository,
     private readonly clock: Clock,
   ) {
-    this.finishing = new ItemFinishing(new FinishingRepository(), clock);
+    this.finishing = new ItemFinishing(new FinishingRepository(), assignments, clock);
     this.standing = new StandingService(db, projects, new StandingRepository(db), quality, assignments, clock);
     this.standing.skipRule = new GoldSkipRule(assignments);
     this.goldDecisions = new GoldDecisions(db, new WorkerViewRepository(db));

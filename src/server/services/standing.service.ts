@@ -229,7 +229,7 @@ export class StandingService {
   /** What the rules did, newest first: warned, suspended, cleared, reinstated, discarded N answers. */
   async events(actor: Actor, projectId: number, before: number, limit: number) {
     await this.assertStaff(actor, projectId);
-    const rows = await this.repo.events(projectId, before > 0 ? before : Number.MAX_SAFE_INTEGER, limit);
+    const rows = await this.repo.events(projectId, before, limit);
     return {
       events: rows.map((r) => ({
         id: r.id,

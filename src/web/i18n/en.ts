@@ -1,10 +1,12 @@
 import type { MessageKey } from './zh-CN';
 import { peopleEn } from './people.en';
 import { trainingEn } from './training.en';
+import { qualityRulesEn } from './quality-rules.en';
 
 export const en: Record<MessageKey, string> = {
   ...peopleEn,
   ...trainingEn,
+  ...qualityRulesEn,
   'app.name': 'Shugu',
   'app.tagline': 'Data annotation workplace',
   'app.language': '中文',

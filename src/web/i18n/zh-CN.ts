@@ -1,10 +1,12 @@
 /** The source language. Keys are grouped by screen; English mirrors every key. */
 import { peopleZhCN } from './people.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
+import { qualityRulesZhCN } from './quality-rules.zh-CN';
 
 export const zhCN = {
   ...peopleZhCN,
   ...trainingZhCN,
+  ...qualityRulesZhCN,
   'app.name': '数谷',
   'app.tagline': '数据标注工作平台',
   'app.language': 'English',

@@ -26,8 +26,7 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .addColumn('lease_order', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
   // A uniform key in [0, 2^31 − 1): neither dialect can add a column with a random default.
-  const random =
-    dialect === 'postgres' ? sql`floor(random() * 2147483647)::integer` : sql`abs(random() % 2147483647)`;
+  const random = dialect === 'postgres' ? sql`floor(random() * 2147483647)::integer` : sql`abs(random() % 2147483647)`;
   await sql`update items set lease_order = ${random}`.execute(db);
 
   await db.schema.dropIndex('items_leasable').execute();

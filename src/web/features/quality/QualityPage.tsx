@@ -3,6 +3,7 @@ import { api, type Project } from '../../api';
 import { Link } from '../../app/router';
 import { localized, useI18n, type MessageKey } from '../../i18n';
 import { Chart } from './Chart';
+import { RulesCard } from './RulesCard';
 
 interface Stats {
   workers: {
@@ -131,6 +132,7 @@ export function QualityPage({ projectId }: { projectId: number }) {
           </table>
         )}
       </div>
+      <RulesCard projectId={projectId} />
       <div className="chart-grid">
         <div className="card">
           <h3>{t('quality.trend')}</h3>

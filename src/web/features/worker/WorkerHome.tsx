@@ -50,7 +50,10 @@ interface MyQualityData {
   accuracy: number | null;
   checked: number;
   thresholds: { warnBelow: number; suspendBelow: number };
-  feedback: { score: number; problems: { code: string; points?: number[]; count?: number }[] }[];
+  feedback: {
+    score: number;
+    problems: { code: string; points?: number[]; count?: number; label?: { zh: string; en: string } }[];
+  }[];
   /** The page counts her answers up to here and moves once every `every` answers. */
   asOf: { answers: number; every: number };
   rejections: { itemId: number; reason: string | null; comment: string | null; at: string }[];
@@ -58,13 +61,15 @@ interface MyQualityData {
 
 /** A worker's own accuracy and what went wrong, in words: never the reference itself. */
 function MyQuality({ projectId }: { projectId: number }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [q, setQ] = useState<MyQualityData | null>(null);
   useEffect(() => {
     api<MyQualityData>('GET', `/api/projects/${projectId}/my-quality`).then(setQ, () => {});
   }, [projectId]);
   if (!q || (q.checked === 0 && q.rejections.length === 0 && q.status === 'active')) return null;
   const problems = [...new Set(q.feedback.flatMap((f) => f.problems.map((p) => p.code)))];
+  // Which part was swapped, in words (左右眉毛互换): the latest one named.
+  const swap = q.feedback.flatMap((f) => f.problems).find((p) => p.code === 'left_right_swap' && p.label)?.label;
   return (
     <div className={`my-quality ${q.status}`} data-testid={`my-quality-${projectId}`}>
       <p>
@@ -79,7 +84,10 @@ function MyQuality({ projectId }: { projectId: number }) {
       {problems.length > 0 && (
         <ul className="small">
           {problems.map((c) => (
-            <li key={c}>{t(`myq.problem.${c}` as MessageKey)}</li>
+            <li key={c}>
+              {t(`myq.problem.${c}` as MessageKey)}
+              {c === 'left_right_swap' && swap ? ` ${t('myq.swapNamed', { label: localized(locale, swap) })}` : ''}
+            </li>
           ))}
         </ul>
       )}
