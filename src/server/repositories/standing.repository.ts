@@ -30,6 +30,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** Her latest per-item error scales (σ), newest first. */
   recentPeerSigmas(trx: Executor, projectId: number, workerId: number, limit: number) {
     return trx
       .selectFrom('peer_scores')
@@ -42,6 +43,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** Her latest gold scores since `since`, newest first (the swap rule and her σ). */
   recentGold(trx: Executor, projectId: number, workerId: number, since: number, limit: number) {
     return trx
       .selectFrom('gold_scores')
@@ -54,6 +56,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** The standing rows of some workers (σ for their consensus weights). */
   standings(executor: Executor, projectId: number, workerIds: number[]) {
     if (workerIds.length === 0) return Promise.resolve([]);
     return executor
@@ -64,6 +67,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** Creates her standing row when she has none yet (her first check was a peer check). */
   async ensureStanding(trx: Executor, projectId: number, workerId: number, now: number) {
     await trx
       .insertInto('worker_standing')
@@ -80,6 +84,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** The rule figures of a standing row (σ, peer, too-fast counts, the window start). */
   setFigures(trx: Executor, projectId: number, workerId: number, figures: Updateable<WorkerStandingTable>) {
     return trx
       .updateTable('worker_standing')
@@ -105,6 +110,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** One answer's active time and data, for the speed rule. */
   answerTime(trx: Executor, annotationId: number) {
     return trx
       .selectFrom('annotations')
@@ -113,6 +119,7 @@ export class StandingRepository {
       .executeTakeFirst();
   }
 
+  /** The live answers of an item with their active time, for the speed rule. */
   answerTimes(trx: Executor, itemId: number) {
     return trx
       .selectFrom('annotations')
@@ -127,6 +134,7 @@ export class StandingRepository {
     return trx.insertInto('quality_events').values(values).execute();
   }
 
+  /** A project's quality events, newest first, with the worker's name; `before` 0 for the first page. */
   events(projectId: number, before: number, limit: number) {
     return this.db
       .selectFrom('quality_events as e')
@@ -150,6 +158,7 @@ export class StandingRepository {
       .execute();
   }
 
+  /** Per rule and action: how often it acted and on how many answers. */
   async eventTotals(projectId: number) {
     const rows = await this.db
       .selectFrom('quality_events')
@@ -170,6 +179,7 @@ export class StandingRepository {
     }));
   }
 
+  /** Items waiting for review and reviewed, and reviewers' verdicts on answers. */
   async reviewFigures(projectId: number) {
     const items = await this.db
       .selectFrom('items')

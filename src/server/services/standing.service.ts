@@ -412,7 +412,9 @@ export class StandingService {
       fast: s.fast_count ?? 0,
     };
     const action = status === 'active' ? 'cleared' : status;
-    await this.event(trx, project.id, workerId, null, rule ?? 'gold', action, discarded, figures, now);
+    // A warning cleared is logged under the rule that had given it.
+    const by = rule ?? ruleOfReason(s.reason);
+    await this.event(trx, project.id, workerId, null, by, action, discarded, figures, now);
   }
 
   /** Logs what a rule did (other services' rules log through here too, e.g. the skip rule). */
@@ -438,6 +440,16 @@ export class StandingService {
       created_at: now,
     });
   }
+}
+
+/** The rule behind a standing's reason id. */
+function ruleOfReason(reason: string | null): QualityRule {
+  if (!reason) return 'gold';
+  if (reason.startsWith('peer_')) return 'peer';
+  if (reason === 'left_right_swaps') return 'swap';
+  if (reason === 'answers_too_fast') return 'fast';
+  if (reason.includes('skip')) return 'skip';
+  return 'gold';
 }
 
 /** The robust consensus of N answers, in the stored answer format plus agreement details. */

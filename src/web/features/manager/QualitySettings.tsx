@@ -14,6 +14,10 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
   const [agreementPct, setAgreementPct] = useState(String(Math.round(q.agreementThreshold * 100)));
   const [action, setAction] = useState(q.lowAgreementAction);
   const [method, setMethod] = useState(q.consensusMethod);
+  const [maxExtra, setMaxExtra] = useState(String(q.maxExtraOverlap));
+  const [skipAction, setSkipAction] = useState(q.goldSkipAction);
+  const [skipMarginPct, setSkipMarginPct] = useState(String(Math.round(q.goldSkipMargin * 100)));
+  const [batch, setBatch] = useState(String(q.feedbackBatch));
   const [message, setMessage] = useState<string | null>(null);
 
   const save = async (e: React.FormEvent) => {
@@ -31,6 +35,10 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
         agreementThreshold: Number(agreementPct) / 100,
         lowAgreementAction: action,
         consensusMethod: method,
+        maxExtraOverlap: Number(maxExtra),
+        goldSkipAction: skipAction,
+        goldSkipMargin: Number(skipMarginPct) / 100,
+        feedbackBatch: Number(batch),
       });
       setMessage(t('settings.saved'));
       onSaved();
@@ -79,6 +87,37 @@ export function QualitySettings({ project, onSaved }: { project: Project; onSave
           <option value="median">{t('settings.method.median')}</option>
           <option value="weighted">{t('settings.method.weighted')}</option>
         </select>
+      </label>
+      <label>
+        {t('settings.maxExtra')}
+        <input
+          name="maxExtraOverlap"
+          type="number"
+          min={0}
+          max={10}
+          value={maxExtra}
+          onChange={(e) => setMaxExtra(e.target.value)}
+        />
+      </label>
+      <label>
+        {t('settings.skipAction')}
+        <select value={skipAction} onChange={(e) => setSkipAction(e.target.value as typeof skipAction)}>
+          <option value="suspend">{t('settings.skipAction.suspend')}</option>
+          <option value="warn">{t('settings.skipAction.warn')}</option>
+          <option value="none">{t('settings.skipAction.none')}</option>
+        </select>
+      </label>
+      {pct(t('settings.skipMarginPct'), skipMarginPct, setSkipMarginPct, 'skipMarginPct')}
+      <label>
+        {t('settings.feedbackBatch')}
+        <input
+          name="feedbackBatch"
+          type="number"
+          min={5}
+          max={100}
+          value={batch}
+          onChange={(e) => setBatch(e.target.value)}
+        />
       </label>
       <div className="wide row">
         <button className="primary" type="submit">
